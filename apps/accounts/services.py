@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import ApiToken, UserSession, hash_key
+from apps.agencies.models import Membership
+
+User = get_user_model()
+
+
+def user_session_record(*, user: User, session_key: str) -> None:
+    UserSession.objects.get_or_create(user=user, session_key=session_key)
+
+
+def user_sessions_end(*, user: User) -> int:
+    """Sign the user out everywhere by deleting their server-side sessions."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+def api_token_create(*, membership: Membership, name: str) -> tuple[ApiToken, str]:
+    """Create a token for one membership; the key is returned once and only its hash kept."""
+    key = ApiToken.generate_key()
+    token = ApiToken.objects.create(
+        membership=membership, name=name, prefix=key[:8], key_hash=hash_key(key)
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at", "updated_at"])
+        return token

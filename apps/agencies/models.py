@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import Q
+
+from apps.core.models import TimestampedModel
+
+
+class AgencyKind(models.TextChoices):
+    STATUTORY = "statutory", "Statutory"
+    VOLUNTARY = "voluntary", "Voluntary"
+    SOCIAL_ENTERPRISE = "social_enterprise", "Social enterprise"
+    PRIVATE = "private", "Private"
+
+
+class Sector(models.TextChoices):
+    POLICE = "police", "Police"
+    CHILDRENS_SERVICES = "childrens_services", "Children's services"
+    ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+    HOUSING = "housing", "Housing"
+    HEALTH = "health", "Health"
+    PROBATION = "probation", "Probation"
+    COMMUNITY_SAFETY = "community_safety", "Community safety"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse"
+    MENTORING = "mentoring", "Mentoring"
+    OTHER = "other", "Other"
+
+
+class Agency(TimestampedModel):
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32, choices=AgencyKind.choices)
+    sector = models.CharField(max_length=32, choices=Sector.choices, default=Sector.OTHER)
+    charity_number = models.CharField(max_length=20, blank=True)
+    company_number = models.CharField(max_length=20, blank=True)
+    ods_code = models.CharField("ODS code", max_length=20, blank=True)
+    active = models.BooleanField(default=True)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(TimestampedModel):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} – {self.name}"
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    MANAGER = "manager", "Manager"
+    AGENCY_ADMIN = "agency_admin", "Agency admin"
+    COORDINATOR = "coordinator", "MARAC coordinator"
+    AUDITOR = "auditor", "Auditor"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(ended_at__isnull=True, agency__active=True, user__is_active=True)
+
+
+class Membership(TimestampedModel):
+    """A user's role in one agency. A secondee holds several; active = member of the group."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
+    job_title = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency"], condition=Q(ended_at__isnull=True),
+                name="membership_one_active_per_user_agency",
+            )
+        ]
+        indexes = [models.Index(fields=["agency", "role"], condition=Q(ended_at__isnull=True),
+                                name="membership_active_agency_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.agency} ({self.get_role_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None

@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from apps.core.models import TimestampedModel
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class RiskLevel(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class Case(TimestampedModel):
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
+    lead_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="led_cases"
+    )
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    risk_level = models.CharField(
+        max_length=10, choices=RiskLevel.choices, default=RiskLevel.STANDARD
+    )
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Restricted cases are shared with named workers only, never a whole agency.",
+    )
+    summary = models.TextField(blank=True)
+    last_activity_at = models.DateTimeField(db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-last_activity_at", "-id"]
+        permissions = [
+            ("contribute_case", "Can add notes and actions to the case"),
+            ("manage_case", "Can manage the case's involvements"),
+        ]
+        default_permissions = ("add", "change", "delete", "view")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CasePersonRole(models.TextChoices):
+    SUBJECT = "subject", "Subject"
+    VICTIM = "victim", "Victim"
+    ALLEGED_PERPETRATOR = "alleged_perpetrator", "Alleged perpetrator"
+    CHILD = "child", "Child in the household"
+    FAMILY = "family", "Family member"
+    OTHER = "other", "Other"
+
+
+class CasePerson(TimestampedModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_people")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="case_links")
+    role = models.CharField(max_length=32, choices=CasePersonRole.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="case_person_unique")
+        ]
+        indexes = [models.Index(fields=["person"], name="case_person_person")]
+
+
+class InvolvementRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    PARTNER = "partner", "Partner"
+    MARAC = "marac", "MARAC"
+
+
+class InvolvementQuerySet(models.QuerySet):
+    def active(self) -> InvolvementQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+
+class Involvement(TimestampedModel):
+    """The domain fact behind an agency's access to a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="involvements")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
+                               related_name="involvements")
+    role = models.CharField(max_length=10, choices=InvolvementRole.choices)
+    basis = models.TextField(help_text="Why this agency is involved and on what basis it shares.")
+    key_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="key_involvements")
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="+")
+    end_reason = models.TextField(blank=True)
+
+    objects = InvolvementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "agency"], condition=Q(ended_at__isnull=True),
+                name="involvement_one_active_per_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ended_at__isnull=True, role="lead"),
+                name="involvement_one_active_lead",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "case"], condition=Q(ended_at__isnull=True),
+                         name="involvement_active_agency"),
+            models.Index(fields=["key_worker"], condition=Q(ended_at__isnull=True),
+                         name="involvement_active_key_worker"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} on {self.case} ({self.get_role_display()})"
+
+
+class NoteVisibility(models.TextChoices):
+    SHARED = "shared", "Shared with every involved agency"
+    AGENCY = "agency", "Only my agency"
+
+
+class NoteKind(models.TextChoices):
+    NOTE = "note", "Case note"
+    CONTACT = "contact", "Contact with the person"
+    INCIDENT = "incident", "Incident"
+    MEETING = "meeting", "Meeting"
+    DECISION = "decision", "Decision"
+    SYSTEM = "system", "Recorded by Wraparound"
+
+
+class CaseNote(TimestampedModel):
+    """A chronology entry."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=NoteKind.choices, default=NoteKind.NOTE)
+    text = models.TextField()
+    visibility = models.CharField(max_length=10, choices=NoteVisibility.choices,
+                                  default=NoteVisibility.SHARED)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at"], name="casenote_case_created")]
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Guardian direct foreign-key model: per-user grants (restricted cases, emergency access)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission", "content_object"],
+                                name="case_uop_user_perm")]
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """Guardian direct foreign-key model: agency-group grants, one per involvement level."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["group", "permission", "content_object"],
+                                name="case_gop_group_perm")]

@@ -1,0 +1,146 @@
+"""Reads of case data, always scoped to what the actor's agency may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from apps.agencies.actor import Actor
+from apps.cases.models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseNote,
+    CasePerson,
+    CaseUserObjectPermission,
+    Involvement,
+    NoteVisibility,
+)
+from apps.cases.permissions import VIEW
+from apps.people.models import Relationship
+
+
+def _granted(*, actor: Actor, codename: str) -> Q:
+    """Cases on which the acting agency's group, or the user acting for an involved agency,
+    holds ``codename``. Only the acting agency counts, never the user's other agencies."""
+    group_grant = CaseGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), group_id=actor.membership.agency.group_id,
+        permission__codename=codename, permission__content_type__app_label="cases",
+    )
+    user_grant = CaseUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), user_id=actor.user.pk,
+        permission__codename=codename, permission__content_type__app_label="cases",
+    )
+    involved = Involvement.objects.filter(
+        case=OuterRef("pk"), agency_id=actor.agency_id, ended_at__isnull=True
+    )
+    return Q(Exists(group_grant)) | (Q(Exists(user_grant)) & Q(Exists(involved)))
+
+
+def case_list(*, actor: Actor | None) -> QuerySet[Case]:
+    """Every case the actor may see: the one selector for UI and API."""
+    if actor is None or not actor.membership.is_active:
+        return Case.objects.none()
+    return Case.objects.filter(_granted(actor=actor, codename=VIEW))
+
+
+def case_get(*, actor: Actor | None, case_id: UUID | str) -> Case:
+    """The case, or 404 when it does not exist or the actor may not see it."""
+    try:
+        return case_list(actor=actor).select_related("subject", "lead_agency").get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such case") from exc
+
+
+def case_capabilities(*, actor: Actor, case: Case) -> frozenset[str]:
+    """The case permissions (view/contribute/manage) the actor holds on ``case``."""
+    group_perms = CaseGroupObjectPermission.objects.filter(
+        content_object=case, group_id=actor.membership.agency.group_id
+    ).values_list("permission__codename", flat=True)
+    user_perms = CaseUserObjectPermission.objects.filter(
+        content_object=case, user_id=actor.user.pk,
+        content_object__involvements__agency_id=actor.agency_id,
+        content_object__involvements__ended_at__isnull=True,
+    ).values_list("permission__codename", flat=True)
+    return frozenset(group_perms.union(user_perms))
+
+
+@dataclass(frozen=True)
+class MyWorkFilters:
+    status: str = ""
+    risk_level: str = ""
+    assigned_to_me: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    next_cursor: str | None
+
+
+def _cursor_encode(case: Case) -> str:
+    return f"{case.last_activity_at.isoformat()}_{case.pk}"
+
+
+def _cursor_decode(cursor: str) -> tuple[datetime, UUID] | None:
+    try:
+        at, pk = cursor.rsplit("_", 1)
+        return datetime.fromisoformat(at), UUID(pk)
+    except ValueError:
+        return None
+
+
+def my_work(*, actor: Actor | None, filters: MyWorkFilters, cursor: str | None = None,
+            page_size: int = 25) -> Page:
+    """The acting agency's cases, most recently active first, by keyset pagination."""
+    cases = case_list(actor=actor).select_related("subject", "lead_agency")
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.risk_level:
+        cases = cases.filter(risk_level=filters.risk_level)
+    if filters.assigned_to_me and actor is not None:
+        cases = cases.filter(Exists(Involvement.objects.filter(
+            case=OuterRef("pk"), agency_id=actor.agency_id, key_worker_id=actor.user.pk,
+            ended_at__isnull=True,
+        )))
+    decoded = _cursor_decode(cursor) if cursor else None
+    if decoded:
+        at, pk = decoded
+        cases = cases.filter(Q(last_activity_at__lt=at) | Q(last_activity_at=at, pk__lt=pk))
+    rows = list(cases.order_by("-last_activity_at", "-pk")[: page_size + 1])
+    next_cursor = _cursor_encode(rows[page_size - 1]) if len(rows) > page_size else None
+    return Page(items=rows[:page_size], next_cursor=next_cursor)
+
+
+def note_list(*, actor: Actor, case: Case) -> QuerySet[CaseNote]:
+    """The case's chronology as the actor may see it: shared notes and their agency's own."""
+    return (
+        CaseNote.objects.filter(case=case)
+        .filter(Q(visibility=NoteVisibility.SHARED) | Q(agency_id=actor.agency_id))
+        .select_related("author", "agency")
+        .order_by("-created_at", "-id")
+    )
+
+
+def involvement_list(*, case: Case, include_ended: bool = True) -> QuerySet[Involvement]:
+    involvements = Involvement.objects.filter(case=case).select_related(
+        "agency", "key_worker", "started_by", "ended_by"
+    )
+    if not include_ended:
+        involvements = involvements.active()
+    return involvements.order_by("ended_at", "started_at")
+
+
+def case_people(*, case: Case) -> QuerySet[CasePerson]:
+    return CasePerson.objects.filter(case=case).select_related("person").prefetch_related(
+        Prefetch("person__relationships", queryset=Relationship.objects.select_related("other"),
+                 to_attr="relationship_list")
+    ).order_by("created_at")
+
+
+def address_visible(*, actor: Actor, case: Case) -> bool:
+    """A restricted address is shown only to the lead agency."""
+    return actor.agency_id == case.lead_agency_id

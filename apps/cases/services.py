@@ -1,0 +1,208 @@
+"""Writes of case data. Each function is one transaction that locks what it changes, checks
+the transition and the actor's permission, writes an audit row and re-derives grants."""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.agencies.actor import Actor
+from apps.agencies.models import Agency, Membership, Role
+from apps.audit.services import access_record
+from apps.cases.models import (
+    Case,
+    CaseNote,
+    CasePerson,
+    CasePersonRole,
+    CaseStatus,
+    Involvement,
+    InvolvementRole,
+    NoteKind,
+    NoteVisibility,
+)
+from apps.cases.permissions import CONTRIBUTE, MANAGE, case_permissions_sync
+from apps.cases.selectors import case_capabilities
+from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
+from apps.people.models import Person
+
+
+def _next_reference() -> str:
+    from django.conf import settings
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('cases_case_reference_seq')")
+        (number,) = cursor.fetchone()
+    return f"{settings.WRAPAROUND['CASE_REFERENCE_PREFIX']}-{number:06d}"
+
+
+def _require(*, actor: Actor, case: Case, capability: str, message: str) -> None:
+    if capability not in case_capabilities(actor=actor, case=case):
+        raise NotPermitted(message)
+
+
+def _system_note(*, actor: Actor, case: Case, text: str) -> CaseNote:
+    return CaseNote.objects.create(
+        case=case, author=actor.user, agency_id=actor.agency_id, kind=NoteKind.SYSTEM,
+        text=text, visibility=NoteVisibility.SHARED,
+    )
+
+
+def _touch(case: Case) -> None:
+    Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
+
+
+def case_open(*, actor: Actor, subject: Person, summary: str = "", risk_level: str = "standard",
+              restricted: bool = False) -> Case:
+    """Open a case; the actor's agency becomes its lead, with the actor as key worker."""
+    with transaction.atomic():
+        now = timezone.now()
+        case = Case.objects.create(
+            reference=_next_reference(), subject=subject, lead_agency_id=actor.agency_id,
+            summary=summary, risk_level=risk_level, restricted=restricted,
+            last_activity_at=now, created_by=actor.user,
+        )
+        CasePerson.objects.create(case=case, person=subject, role=CasePersonRole.SUBJECT)
+        Involvement.objects.create(
+            case=case, agency_id=actor.agency_id, role=InvolvementRole.LEAD,
+            basis="Lead agency: opened the case.", key_worker=actor.user, started_at=now,
+            started_by=actor.user,
+        )
+        case_permissions_sync(case=case)
+        _system_note(actor=actor, case=case, text=f"Case opened by {actor.agency}.")
+        access_record(actor=actor, object_type="case", object_id=case.pk, case_id=case.pk,
+                      action="create", basis="lead agency")
+        return case
+
+
+def case_person_add(*, actor: Actor, case: Case, person: Person, role: str) -> CasePerson:
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _require(actor=actor, case=case, capability=CONTRIBUTE,
+                 message="Your agency cannot add people to this case.")
+        if CasePerson.objects.filter(case=case, person=person).exists():
+            raise ServiceError(f"{person} is already linked to this case.", field="person")
+        link = CasePerson.objects.create(case=case, person=person, role=role)
+        _touch(case)
+        access_record(actor=actor, object_type="case_person", object_id=link.pk,
+                      case_id=case.pk, action="create")
+        return link
+
+
+def case_update(*, actor: Actor, case: Case, status: str, risk_level: str,
+                summary: str) -> Case:
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _require(actor=actor, case=case, capability=MANAGE,
+                 message="Only the lead agency can change the case's status or risk level.")
+        changes = []
+        if status != case.status:
+            changes.append(f"status {case.get_status_display()} → {CaseStatus(status).label}")
+        if risk_level != case.risk_level:
+            changes.append(f"risk level {case.risk_level} → {risk_level}")
+        case.status, case.risk_level, case.summary = status, risk_level, summary
+        case.last_activity_at = timezone.now()
+        case.save(update_fields=["status", "risk_level", "summary", "last_activity_at",
+                                 "updated_at"])
+        if changes:
+            _system_note(actor=actor, case=case, text="Changed " + "; ".join(changes) + ".")
+        access_record(actor=actor, object_type="case", object_id=case.pk, case_id=case.pk,
+                      action="update")
+        return case
+
+
+def case_note_add(*, actor: Actor, case: Case, text: str, kind: str = NoteKind.NOTE,
+                  visibility: str = NoteVisibility.SHARED) -> CaseNote:
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError("Enter the note.", field="text")
+    if kind == NoteKind.SYSTEM:
+        raise ServiceError("Choose what kind of note this is.", field="kind")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _require(actor=actor, case=case, capability=CONTRIBUTE,
+                 message="Your agency cannot add notes to this case.")
+        note = CaseNote.objects.create(case=case, author=actor.user, agency_id=actor.agency_id,
+                                       kind=kind, text=text, visibility=visibility)
+        _touch(case)
+        access_record(actor=actor, object_type="case_note", object_id=note.pk, case_id=case.pk,
+                      action="create")
+        return note
+
+
+def involvement_add(*, actor: Actor, case: Case, agency: Agency, basis: str,
+                    role: str = InvolvementRole.PARTNER, key_worker=None) -> Involvement:  # noqa: ANN001
+    """A manager of the lead agency involves another agency, which gains access at once."""
+    basis = (basis or "").strip()
+    if not basis:
+        raise ServiceError("Enter the basis for involving this agency.", field="basis")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _require(actor=actor, case=case, capability=MANAGE,
+                 message="Only the lead agency can involve other agencies.")
+        if actor.role != Role.MANAGER:
+            raise NotPermitted("Only a manager of the lead agency can involve other agencies.")
+        if not agency.active:
+            raise ServiceError(f"{agency} is not active.", field="agency")
+        if case.involvements.active().filter(agency=agency).exists():
+            raise ServiceError(f"{agency} is already involved in this case.", field="agency")
+        if key_worker is not None and not Membership.objects.active().filter(
+                user=key_worker, agency=agency).exists():
+            raise ServiceError("The key worker must be a member of that agency.",
+                               field="key_worker")
+        involvement = Involvement.objects.create(
+            case=case, agency=agency, role=role, basis=basis, key_worker=key_worker,
+            started_at=timezone.now(), started_by=actor.user,
+        )
+        case_permissions_sync(case=case)
+        _system_note(actor=actor, case=case, text=f"{agency} involved as {involvement.get_role_display().lower()}.")
+        _touch(case)
+        access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
+                      case_id=case.pk, action="create", basis=basis)
+        return involvement
+
+
+def involvement_end(*, actor: Actor, involvement: Involvement, reason: str) -> Involvement:
+    """End an agency's involvement; its access to the case goes in the same transaction."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Enter why the involvement is ending.", field="reason")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=involvement.case_id)
+        involvement = Involvement.objects.select_for_update().select_related("agency").get(
+            pk=involvement.pk)
+        _require(actor=actor, case=case, capability=MANAGE,
+                 message="Only the lead agency can end involvements.")
+        if actor.role != Role.MANAGER:
+            raise NotPermitted("Only a manager of the lead agency can end involvements.")
+        if involvement.ended_at is not None:
+            raise TransitionNotAllowed("This involvement has already ended.")
+        if involvement.role == InvolvementRole.LEAD:
+            raise TransitionNotAllowed("The lead agency's involvement cannot be ended here.")
+        involvement.ended_at = timezone.now()
+        involvement.ended_by = actor.user
+        involvement.end_reason = reason
+        involvement.save(update_fields=["ended_at", "ended_by", "end_reason", "updated_at"])
+        case_permissions_sync(case=case)
+        _system_note(actor=actor, case=case, text=f"{involvement.agency}'s involvement ended.")
+        _touch(case)
+        access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
+                      case_id=case.pk, action="end")
+        return involvement
+
+
+def involvement_set_key_worker(*, actor: Actor, involvement: Involvement, user) -> Involvement:  # noqa: ANN001
+    """The involved agency names its key worker (a manager of that agency)."""
+    with transaction.atomic():
+        involvement = Involvement.objects.select_for_update().get(pk=involvement.pk)
+        if involvement.agency_id != actor.agency_id or actor.role != Role.MANAGER:
+            raise NotPermitted("Only a manager of that agency can assign its key worker.")
+        if involvement.ended_at is not None:
+            raise TransitionNotAllowed("This involvement has ended.")
+        if user is not None and not Membership.objects.active().filter(
+                user=user, agency_id=involvement.agency_id).exists():
+            raise ServiceError("The key worker must be a member of your agency.",
+                               field="key_worker")
+        involvement.key_worker = user
+        involvement.save(update_fields=["key_worker", "updated_at"])
+        case_permissions_sync(case=involvement.case)
+        return involvement

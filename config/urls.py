@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from apps.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("apps.accounts.urls")),
+    path("", include("apps.cases.urls")),
+    path("people/", include("apps.people.urls")),
+    path("agency/", include("apps.agencies.urls")),
+    path("api/", include("config.api_urls")),
+]
