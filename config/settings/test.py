@@ -1,4 +1,7 @@
+import os
+
 from .base import *  # noqa: F403
+from .base import DATABASES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -9,3 +12,7 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Several test runs may share one embedded server: each can name its own test database.
+_suffix = os.environ.get("WRAPAROUND_TEST_DB_SUFFIX", "")
+DATABASES["default"]["TEST"] = {"NAME": f"test_wraparound{'_' + _suffix if _suffix else ''}"}
