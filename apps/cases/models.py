@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from apps.audit.history import track_changes
 from apps.core.models import TimestampedModel
 
 
@@ -19,6 +20,7 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", "High"
 
 
+@track_changes()
 class Case(TimestampedModel):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
@@ -59,6 +61,7 @@ class CasePersonRole(models.TextChoices):
     OTHER = "other", "Other"
 
 
+@track_changes()
 class CasePerson(TimestampedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_people")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
@@ -83,6 +86,7 @@ class InvolvementQuerySet(models.QuerySet):
         return self.filter(ended_at__isnull=True)
 
 
+@track_changes()
 class Involvement(TimestampedModel):
     """The domain fact behind an agency's access to a case."""
 
@@ -140,6 +144,7 @@ class NoteKind(models.TextChoices):
     SYSTEM = "system", "Recorded by Wraparound"
 
 
+@track_changes()
 class CaseNote(TimestampedModel):
     """A chronology entry."""
 

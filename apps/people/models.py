@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from apps.audit.history import track_changes
 from apps.core.models import TimestampedModel
 
 
@@ -14,6 +15,7 @@ class Gender(models.TextChoices):
     PREFER_NOT = "prefer_not", "Prefers not to say"
 
 
+@track_changes()
 class Person(TimestampedModel):
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
@@ -70,6 +72,7 @@ class RelationshipKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+@track_changes()
 class Relationship(TimestampedModel):
     """``person`` is the ``kind`` of ``other``: e.g. Sam is the alleged perpetrator of Alex."""
 

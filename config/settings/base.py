@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
     "django_htmx",
     "csp",
     "apps.core",
@@ -90,6 +93,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.agencies.middleware.ActingAgencyMiddleware",
+    "apps.audit.middleware.HistoryContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +133,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # django-guardian: direct foreign-key models only; no anonymous user object.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
+
+# Change history of case data: database triggers (django-pghistory), so bulk updates cannot
+# skip it; event tables are append-only.
+PGHISTORY_APPEND_ONLY = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
