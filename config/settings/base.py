@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "axes",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -88,12 +89,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.agencies.middleware.ActingAgencyMiddleware",
     "apps.audit.middleware.HistoryContextMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,6 +119,7 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    "apps.accounts.backends.SignInLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -129,6 +133,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:my-work"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sign-in lockout (django-axes): keyed on username AND address together, so an attacker
+# elsewhere cannot lock a named user out, and one address cannot try many passwords.
+AXES_FAILURE_LIMIT = int(env("WRAPAROUND_LOCKOUT_FAILURES", "5") or 5)
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("WRAPAROUND_LOCKOUT_MINUTES", "30") or 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+AXES_VERBOSE = False
 
 # django-guardian: direct foreign-key models only; no anonymous user object.
 ANONYMOUS_USER_NAME = None
@@ -152,7 +165,10 @@ STORAGES = {
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = int(env("WRAPAROUND_SESSION_SECONDS", str(8 * 60 * 60)))
+# Idle timeout and absolute lifetime (apps.accounts.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_SECONDS = int(env("WRAPAROUND_SESSION_IDLE_SECONDS", str(30 * 60)) or 1800)
+SESSION_ABSOLUTE_SECONDS = int(env("WRAPAROUND_SESSION_ABSOLUTE_SECONDS", str(10 * 60 * 60)) or 36000)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
