@@ -14,7 +14,7 @@ class MembershipTokenAuthentication(authentication.TokenAuthentication):
 
     keyword = "Token"
 
-    def authenticate_credentials(self, key: str):  # noqa: ANN201
+    def authenticate_credentials(self, key: str):
         token = (
             ApiToken.objects.select_related("membership__user", "membership__agency")
             .filter(key_hash=hash_key(key), revoked_at__isnull=True).first()

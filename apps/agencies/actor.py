@@ -24,7 +24,7 @@ class Actor:
         return self.membership.agency
 
     @property
-    def agency_id(self):  # noqa: ANN201 - UUID
+    def agency_id(self):
         return self.membership.agency_id
 
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -97,3 +99,21 @@ def membership_end(*, actor: Actor | None, membership: Membership) -> Membership
         _resync_cases_for(agency=membership.agency, user=membership.user)
         user_sessions_end(user=membership.user)
         return membership
+
+
+def member_create_or_add(
+    *, actor: Actor, username: str, first_name: str, last_name: str, email: str, role: str,
+    job_title: str = "",
+) -> tuple[Membership, str | None]:
+    """Add an existing user, or create a new one with a one-time password (returned once)."""
+    with transaction.atomic():
+        _require_admin_of(actor=actor, agency=actor.agency)
+        user = User.objects.filter(username=username).first()
+        password = None
+        if user is None:
+            password = secrets.token_urlsafe(12)
+            user = User.objects.create_user(username=username, first_name=first_name,
+                                            last_name=last_name, email=email, password=password)
+        membership = membership_add(actor=actor, user=user, agency=actor.agency, role=role,
+                                    job_title=job_title)
+        return membership, password

@@ -1,4 +1,11 @@
 from django.urls import path
 
+from apps.agencies import views
+
 app_name = "agencies"
-urlpatterns: list = []
+urlpatterns = [
+    path("staff/", views.members, name="members"),
+    path("staff/new/", views.member_add, name="member-add"),
+    path("staff/<uuid:membership_id>/role/", views.member_role, name="member-role"),
+    path("staff/<uuid:membership_id>/end/", views.member_end, name="member-end"),
+]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pghistory
 
 
-def track_changes():  # noqa: ANN201 - returns pghistory's decorator
+def track_changes():
     return pghistory.track(
         pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
     )

@@ -130,7 +130,7 @@ def case_note_add(*, actor: Actor, case: Case, text: str, kind: str = NoteKind.N
 
 
 def involvement_add(*, actor: Actor, case: Case, agency: Agency, basis: str,
-                    role: str = InvolvementRole.PARTNER, key_worker=None) -> Involvement:  # noqa: ANN001
+                    role: str = InvolvementRole.PARTNER, key_worker=None) -> Involvement:
     """A manager of the lead agency involves another agency, which gains access at once."""
     basis = (basis or "").strip()
     if not basis:
@@ -154,7 +154,8 @@ def involvement_add(*, actor: Actor, case: Case, agency: Agency, basis: str,
             started_at=timezone.now(), started_by=actor.user,
         )
         case_permissions_sync(case=case)
-        _system_note(actor=actor, case=case, text=f"{agency} involved as {involvement.get_role_display().lower()}.")
+        role_label = involvement.get_role_display().lower()
+        _system_note(actor=actor, case=case, text=f"{agency} involved as {role_label}.")
         _touch(case)
         access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
                       case_id=case.pk, action="create", basis=basis)
@@ -190,7 +191,7 @@ def involvement_end(*, actor: Actor, involvement: Involvement, reason: str) -> I
         return involvement
 
 
-def involvement_set_key_worker(*, actor: Actor, involvement: Involvement, user) -> Involvement:  # noqa: ANN001
+def involvement_set_key_worker(*, actor: Actor, involvement: Involvement, user) -> Involvement:
     """The involved agency names its key worker (a manager of that agency)."""
     with transaction.atomic():
         involvement = Involvement.objects.select_for_update().get(pk=involvement.pk)

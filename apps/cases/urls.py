@@ -1,4 +1,17 @@
 from django.urls import path
 
+from apps.cases import views
+
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("cases/", views.my_work, name="my-work"),
+    path("cases/<uuid:case_id>/", views.case_detail, name="detail"),
+    path("cases/<uuid:case_id>/edit/", views.case_edit, name="edit"),
+    path("cases/<uuid:case_id>/notes/", views.note_add, name="note-add"),
+    path("cases/<uuid:case_id>/involvements/new/", views.involvement_add,
+         name="involvement-add"),
+    path("cases/<uuid:case_id>/involvements/<uuid:involvement_id>/end/",
+         views.involvement_end, name="involvement-end"),
+    path("cases/<uuid:case_id>/involvements/<uuid:involvement_id>/key-worker/",
+         views.key_worker_set, name="key-worker"),
+]

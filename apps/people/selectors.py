@@ -49,3 +49,11 @@ def person_address_visible(*, actor: Actor, person: Person) -> bool:
         person=person, case__involvements__agency_id=actor.agency_id,
         case__involvements__role=InvolvementRole.LEAD, case__involvements__ended_at__isnull=True,
     ).exists()
+
+
+def person_cases(*, actor: Actor, person: Person) -> list:
+    """The visible cases this person is linked to."""
+    return list(
+        case_list(actor=actor).filter(case_people__person=person)
+        .select_related("lead_agency").order_by("-last_activity_at")[:50]
+    )

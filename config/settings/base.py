@@ -167,7 +167,9 @@ STORAGES = {
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Idle timeout and absolute lifetime (apps.accounts.middleware.SessionTimeoutMiddleware).
 SESSION_IDLE_SECONDS = int(env("WRAPAROUND_SESSION_IDLE_SECONDS", str(30 * 60)) or 1800)
-SESSION_ABSOLUTE_SECONDS = int(env("WRAPAROUND_SESSION_ABSOLUTE_SECONDS", str(10 * 60 * 60)) or 36000)
+SESSION_ABSOLUTE_SECONDS = int(
+    env("WRAPAROUND_SESSION_ABSOLUTE_SECONDS", str(10 * 60 * 60)) or 36000
+)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

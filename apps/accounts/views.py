@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.accounts.forms import ApiTokenForm, SignInForm, SwitchAgencyForm
+from apps.accounts.selectors import api_token_get, api_token_list
+from apps.accounts.services import api_token_create, api_token_revoke
+from apps.agencies.middleware import SESSION_KEY
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("cases:my-work" if request.user.is_authenticated else "accounts:login")
+
+
+@login_required
+def switch_agency(request: HttpRequest) -> HttpResponse:
+    memberships = request.memberships
+    form = SwitchAgencyForm(request.POST or None, memberships=memberships,
+                            initial={"membership": str(request.actor.membership.pk)
+                                     if request.actor else None})
+    if request.method == "POST" and form.is_valid():
+        chosen = next(m for m in memberships if str(m.pk) == form.cleaned_data["membership"])
+        request.session[SESSION_KEY] = str(chosen.pk)
+        messages.success(request, f"You are now acting for {chosen.agency.name}.")
+        return redirect("cases:my-work")
+    return render(request, "accounts/switch_agency.html", {"form": form})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    memberships = request.memberships
+    form = ApiTokenForm(request.POST or None, memberships=memberships)
+    new_key = None
+    if request.method == "POST":
+        if not memberships:
+            raise Http404
+        if form.is_valid():
+            membership = next(m for m in memberships
+                              if str(m.pk) == form.cleaned_data["membership"])
+            _token, new_key = api_token_create(membership=membership,
+                                              name=form.cleaned_data["name"])
+            form = ApiTokenForm(memberships=memberships)
+    return render(request, "accounts/profile.html", {
+        "form": form, "new_key": new_key, "tokens": api_token_list(user=request.user),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+    token = api_token_get(user=request.user, token_id=token_id)
+    api_token_revoke(token=token)
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("accounts:profile")

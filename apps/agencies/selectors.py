@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from apps.agencies.actor import Actor
+from apps.agencies.models import Agency, Membership, Role
+
+
+def agency_list() -> QuerySet[Agency]:
+    """The directory of active agencies: names and kinds only, visible to every member."""
+    return Agency.objects.filter(active=True).order_by("name")
+
+
+def membership_list_for_admin(*, actor: Actor | None) -> QuerySet[Membership]:
+    """The acting agency's memberships, for its agency admins only."""
+    if actor is None or actor.role != Role.AGENCY_ADMIN:
+        return Membership.objects.none()
+    return (Membership.objects.filter(agency_id=actor.agency_id)
+            .select_related("user", "agency").order_by("ended_at", "user__last_name",
+                                                       "user__username"))
+
+
+def membership_get_for_admin(*, actor: Actor | None, membership_id: str) -> Membership:
+    try:
+        return membership_list_for_admin(actor=actor).get(pk=membership_id)
+    except (Membership.DoesNotExist, ValueError) as exc:
+        raise Http404("No such membership") from exc

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django import forms
+
+from apps.agencies.models import Agency
+from apps.cases.models import CaseStatus, NoteKind, NoteVisibility, RiskLevel
+
+NOTE_KINDS = [(k.value, k.label) for k in NoteKind if k != NoteKind.SYSTEM]
+
+
+class MyWorkFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", required=False,
+                               choices=[("", "Any status"), *CaseStatus.choices])
+    risk_level = forms.ChoiceField(label="Risk level", required=False,
+                                   choices=[("", "Any risk level"), *RiskLevel.choices])
+    assigned_to_me = forms.BooleanField(label="Only cases where I am the key worker",
+                                        required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Note", widget=forms.Textarea, max_length=20000,
+                           error_messages={"required": "Enter the note."})
+    kind = forms.ChoiceField(label="Kind of note", choices=NOTE_KINDS, initial=NoteKind.NOTE)
+    visibility = forms.ChoiceField(label="Who can see this note", widget=forms.RadioSelect,
+                                   choices=NoteVisibility.choices, initial=NoteVisibility.SHARED)
+
+
+class CaseEditForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=CaseStatus.choices)
+    risk_level = forms.ChoiceField(label="Risk level", choices=RiskLevel.choices)
+    summary = forms.CharField(label="Summary", widget=forms.Textarea, required=False,
+                              max_length=5000)
+
+
+class InvolvementForm(forms.Form):
+    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none(),
+                                    empty_label="Choose an agency",
+                                    error_messages={"required": "Choose an agency."})
+    basis = forms.CharField(
+        label="Basis for involving this agency", widget=forms.Textarea, max_length=2000,
+        help_text="What the person agreed to, or the lawful basis for sharing without consent.",
+        error_messages={"required": "Enter the basis for involving this agency."},
+    )
+
+    def __init__(self, *args: object, agencies: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
+class InvolvementEndForm(forms.Form):
+    reason = forms.CharField(label="Why is this involvement ending?", widget=forms.Textarea,
+                             max_length=2000,
+                             error_messages={"required": "Enter why the involvement is ending."})
+
+
+class KeyWorkerForm(forms.Form):
+    key_worker = forms.ModelChoiceField(label="Key worker", queryset=None, required=False,
+                                        empty_label="No key worker")
+
+    def __init__(self, *args: object, users: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key_worker"].queryset = users
+        self.fields["key_worker"].label_from_instance = (
+            lambda u: u.get_full_name() or u.username)

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.agencies.decorators import actor_required
+from apps.agencies.models import Agency, Membership, Role
+from apps.audit.services import access_record
+from apps.cases import selectors, services
+from apps.cases.forms import (
+    CaseEditForm,
+    InvolvementEndForm,
+    InvolvementForm,
+    KeyWorkerForm,
+    MyWorkFilterForm,
+    NoteForm,
+)
+from apps.cases.permissions import CONTRIBUTE, MANAGE
+from apps.core.exceptions import ServiceError
+from apps.core.forms import add_service_error
+
+User = get_user_model()
+
+
+@actor_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    form = MyWorkFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    page = selectors.my_work(
+        actor=request.actor,
+        filters=selectors.MyWorkFilters(
+            status=data.get("status", ""), risk_level=data.get("risk_level", ""),
+            assigned_to_me=data.get("assigned_to_me", False),
+        ),
+        cursor=request.GET.get("cursor"),
+    )
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(request, "cases/my_work.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "first_page": not request.GET.get("cursor"),
+    })
+
+
+def _case_context(request: HttpRequest, case: object, note_form: NoteForm | None = None) -> dict:
+    actor = request.actor
+    capabilities = selectors.case_capabilities(actor=actor, case=case)
+    involvements = list(selectors.involvement_list(case=case))
+    return {
+        "case": case,
+        "capabilities": capabilities,
+        "can_contribute": CONTRIBUTE in capabilities,
+        "can_manage": MANAGE in capabilities and actor.role == Role.MANAGER,
+        "is_manager": actor.role == Role.MANAGER,
+        "people": list(selectors.case_people(case=case)),
+        "address_visible": selectors.address_visible(actor=actor, case=case),
+        "involvements": involvements,
+        "notes": list(selectors.note_list(actor=actor, case=case)[:200]),
+        "note_form": note_form or NoteForm(),
+    }
+
+
+@actor_required
+def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    access_record(actor=request.actor, object_type="case", object_id=case.pk, case_id=case.pk,
+                  action="view")
+    return render(request, "cases/case_detail.html", _case_context(request, case))
+
+
+@actor_required
+@require_POST
+def note_add(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_note_add(actor=request.actor, case=case, **form.cleaned_data)
+        except ServiceError as error:
+            add_service_error(form, error)
+    if form.is_valid() and not form.errors:
+        if request.htmx:
+            context = _case_context(request, case)
+            return render(request, "cases/_chronology.html", context)
+        messages.success(request, "Note added.")
+        return redirect("cases:detail", case_id=case.pk)
+    if request.htmx:  # htmx swaps only 2xx responses: show the errors in the panel
+        return render(request, "cases/_chronology.html",
+                      _case_context(request, case, note_form=form))
+    return render(request, "cases/case_detail.html", _case_context(request, case, note_form=form),
+                  status=400)
+
+
+def _managed_case(request: HttpRequest, case_id: str) -> object:
+    """The case, when the actor is a manager of its lead agency; 404 otherwise."""
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    if (MANAGE not in selectors.case_capabilities(actor=request.actor, case=case)
+            or request.actor.role != Role.MANAGER):
+        raise Http404("No such page")
+    return case
+
+
+@actor_required
+def case_edit(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    if MANAGE not in selectors.case_capabilities(actor=request.actor, case=case):
+        raise Http404("No such page")
+    form = CaseEditForm(request.POST or None, initial={
+        "status": case.status, "risk_level": case.risk_level, "summary": case.summary})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(actor=request.actor, case=case, **form.cleaned_data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Case updated.")
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/case_edit.html", {"case": case, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@actor_required
+def involvement_add(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = _managed_case(request, case_id)
+    involved = case.involvements.active().values("agency_id")
+    agencies = Agency.objects.filter(active=True).exclude(pk__in=involved).order_by("name")
+    form = InvolvementForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.involvement_add(actor=request.actor, case=case, **form.cleaned_data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['agency']} is now involved.")
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/involvement_add.html", {"case": case, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@actor_required
+def involvement_end(request: HttpRequest, case_id: str, involvement_id: str) -> HttpResponse:
+    case = _managed_case(request, case_id)
+    involvement = case.involvements.active().select_related("agency").filter(
+        pk=involvement_id).first()
+    if involvement is None:
+        raise Http404("No such involvement")
+    form = InvolvementEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.involvement_end(actor=request.actor, involvement=involvement,
+                                     reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{involvement.agency}'s involvement has ended.")
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/involvement_end.html",
+                  {"case": case, "involvement": involvement, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@actor_required
+def key_worker_set(request: HttpRequest, case_id: str, involvement_id: str) -> HttpResponse:
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    involvement = case.involvements.active().filter(
+        pk=involvement_id, agency_id=request.actor.agency_id).first()
+    if involvement is None or request.actor.role != Role.MANAGER:
+        raise Http404("No such page")
+    users = User.objects.filter(pk__in=Membership.objects.active().filter(
+        agency_id=request.actor.agency_id).values("user_id")).order_by("last_name", "username")
+    form = KeyWorkerForm(request.POST or None, users=users,
+                         initial={"key_worker": involvement.key_worker_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.involvement_set_key_worker(actor=request.actor, involvement=involvement,
+                                                user=form.cleaned_data["key_worker"])
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Key worker updated.")
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/key_worker.html",
+                  {"case": case, "involvement": involvement, "form": form},
+                  status=400 if form.errors else 200)

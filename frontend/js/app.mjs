@@ -1,0 +1,8 @@
+// Progressive enhancement only: every page works without JavaScript.
+import { initAll as initGovuk } from "./govuk-frontend.min.js";
+import { initAll as initMoj } from "./moj-frontend.bundle.mjs";
+import "./htmx-config.js";
+
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initGovuk();
+initMoj();
