@@ -1,0 +1,52 @@
+# Wraparound: `make run` starts the whole app with demo data; `make test` runs every test.
+# Both set up whatever is missing first (virtualenv, Python and npm packages, front-end build,
+# embedded PostgreSQL and Redis under .data/ unless DATABASE_URL / REDIS_URL are set).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+FRONTEND := static/dist/app.css
+
+.PHONY: run test lint setup frontend migrate demo services stop clean
+
+setup: $(STAMP) $(FRONTEND)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(FRONTEND): node_modules/.package-lock.json frontend/build.mjs $(shell find frontend -type f)
+	npm run --silent build
+
+frontend: $(FRONTEND)
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) scripts/run.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: setup lint
+	$(PY) scripts/check_browser.py
+	$(VENV)/bin/pytest
+
+services: $(STAMP)
+	$(PY) -m config.embedded start
+
+stop:
+	$(PY) -m config.embedded stop
+
+clean: stop
+	rm -rf .data static/dist staticfiles
