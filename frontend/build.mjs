@@ -1,6 +1,6 @@
 // Builds static/dist from the npm packages: compiled CSS, the JS modules and the images.
 // Run with `npm run build` (make does it for you).
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
@@ -31,4 +31,13 @@ for (const [from, to] of copies) {
   cpSync(join(modules, from), join(out, to), { recursive: true });
 }
 cpSync(join(root, "frontend", "js"), out, { recursive: true });
+
+// Fail the build, not the browser, when a path above or a promise about the CSS is wrong.
+const built = readFileSync(join(out, "app.css"), "utf8");
+if (/GDS Transport|@font-face/.test(built)) throw new Error("app.css must not load GDS Transport");
+if (!built.includes("/static/dist/assets/")) throw new Error("app.css: wrong $govuk-assets-path");
+for (const file of ["app.js", "htmx-config.js", "govuk-frontend.min.js",
+  "moj-frontend.bundle.mjs", "htmx.esm.js"]) {
+  if (!existsSync(join(out, file))) throw new Error(`missing static/dist/${file}`);
+}
 console.log(`built ${out}`);

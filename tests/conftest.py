@@ -64,3 +64,16 @@ def client_for(membership: Membership) -> Client:
     session[SESSION_KEY] = str(membership.pk)
     session.save()
     return client
+
+
+def api_client_for(membership: Membership):
+    """A DRF test client that sends ``Authorization: Token <key>`` for a new token of
+    ``membership`` (so it acts for that membership's agency, channel "api")."""
+    from rest_framework.test import APIClient
+
+    from apps.accounts.services import api_token_create
+
+    _token, key = api_token_create(membership=membership, name="Test integration")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,6 +11,11 @@ from apps.accounts.forms import ApiTokenForm, SignInForm, SwitchAgencyForm
 from apps.accounts.selectors import api_token_get, api_token_list
 from apps.accounts.services import api_token_create, api_token_revoke
 from apps.agencies.middleware import SESSION_KEY
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data of a POST (even an empty one, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None
 
 
 class SignInView(auth_views.LoginView):
@@ -29,22 +34,28 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def switch_agency(request: HttpRequest) -> HttpResponse:
+    """Choose which of the user's active memberships they act for (kept in the session)."""
     memberships = request.memberships
-    form = SwitchAgencyForm(request.POST or None, memberships=memberships,
-                            initial={"membership": str(request.actor.membership.pk)
-                                     if request.actor else None})
+    if not memberships:
+        return render(request, "no_agency.html", status=403)
+    wanted = request.POST.get("membership") if request.method == "POST" else None
+    if wanted and not any(str(m.pk) == wanted for m in memberships):
+        raise Http404("No such membership")  # someone else's, ended, or made up
+    form = SwitchAgencyForm(_posted(request), memberships=memberships,
+                            initial={"membership": str(request.actor.membership.pk)})
     if request.method == "POST" and form.is_valid():
         chosen = next(m for m in memberships if str(m.pk) == form.cleaned_data["membership"])
         request.session[SESSION_KEY] = str(chosen.pk)
         messages.success(request, f"You are now acting for {chosen.agency.name}.")
         return redirect("cases:my-work")
-    return render(request, "accounts/switch_agency.html", {"form": form})
+    return render(request, "accounts/switch_agency.html", {"form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     memberships = request.memberships
-    form = ApiTokenForm(request.POST or None, memberships=memberships)
+    form = ApiTokenForm(_posted(request), memberships=memberships)
     new_key = None
     if request.method == "POST":
         if not memberships:
@@ -55,9 +66,12 @@ def profile(request: HttpRequest) -> HttpResponse:
             _token, new_key = api_token_create(membership=membership,
                                               name=form.cleaned_data["name"])
             form = ApiTokenForm(memberships=memberships)
-    return render(request, "accounts/profile.html", {
+    response = render(request, "accounts/profile.html", {
         "form": form, "new_key": new_key, "tokens": api_token_list(user=request.user),
     }, status=400 if form.errors else 200)
+    if new_key:
+        response["Cache-Control"] = "no-store"  # the key is shown this once: keep it uncached
+    return response
 
 
 @login_required

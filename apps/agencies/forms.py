@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from apps.agencies.models import Role
 
@@ -10,6 +11,7 @@ User = get_user_model()
 
 class MemberAddForm(forms.Form):
     username = forms.CharField(label="Username", max_length=150,
+                               validators=[UnicodeUsernameValidator()],
                                help_text="An existing username, or a new one to create.")
     first_name = forms.CharField(label="First name (new users)", max_length=150, required=False)
     last_name = forms.CharField(label="Last name (new users)", max_length=150, required=False)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
@@ -110,3 +112,49 @@ class Membership(TimestampedModel):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
+
+
+class Need(models.TextChoices):
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    HOUSING = "housing", "Housing"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    PHYSICAL_HEALTH = "physical_health", "Physical health"
+    SUBSTANCE_MISUSE = "substance_misuse", "Drugs and alcohol"
+    CHILDREN_AND_FAMILIES = "children_and_families", "Children and families"
+    ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+    OFFENDING = "offending", "Offending and behaviour change"
+    MONEY = "money", "Money and benefits"
+    MENTORING = "mentoring", "Mentoring and employment"
+
+
+class Service(TimestampedModel):
+    """A service an agency offers and other agencies refer to (Open Referral UK shaped)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    eligibility = models.TextField(blank=True)
+    referral_criteria = models.TextField(blank=True)
+    needs = ArrayField(models.CharField(max_length=32, choices=Need.choices), default=list,
+                       blank=True)
+    area = models.CharField(max_length=100, blank=True,
+                            help_text="Where the service works, e.g. Northbridge.")
+    response_target_hours = models.PositiveIntegerField(
+        default=16, help_text="Working hours (Mon–Fri 09:00–17:00) to decide a referral."
+    )
+    accepting_referrals = models.BooleanField(default=True)
+    capacity_note = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"],
+                                    name="service_unique_name_per_agency"),
+            models.CheckConstraint(condition=Q(response_target_hours__gte=1),
+                                   name="service_response_target_positive"),
+        ]
+        indexes = [GinIndex(fields=["needs"], name="service_needs_gin")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from apps.agencies import selectors, services
@@ -11,6 +14,13 @@ from apps.agencies.models import Role
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 
+MEMBERS_PAGE_SIZE = 50
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data of a POST (even an empty one, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
 
 def _require_admin(request: HttpRequest) -> None:
     if request.actor.role != Role.AGENCY_ADMIN:
@@ -19,16 +29,37 @@ def _require_admin(request: HttpRequest) -> None:
 
 @actor_required
 def members(request: HttpRequest) -> HttpResponse:
+    """The acting agency's staff, active or ended, a page at a time (keyset: username, id)."""
     _require_admin(request)
+    ended = request.GET.get("status") == "ended"
+    memberships = (selectors.membership_list_for_admin(actor=request.actor)
+                   .filter(ended_at__isnull=not ended).order_by("user__username", "pk"))
+    after = _uuid_or_none(request.GET.get("after"))
+    if after is not None:
+        cursor = memberships.filter(pk=after).values_list("user__username", "pk").first()
+        if cursor is None:
+            raise Http404("No such page")
+        memberships = memberships.filter(Q(user__username__gt=cursor[0])
+                                         | Q(user__username=cursor[0], pk__gt=cursor[1]))
+    page = list(memberships[:MEMBERS_PAGE_SIZE + 1])
     return render(request, "agencies/members.html", {
-        "memberships": list(selectors.membership_list_for_admin(actor=request.actor)[:500]),
+        "memberships": page[:MEMBERS_PAGE_SIZE],
+        "next_after": page[MEMBERS_PAGE_SIZE - 1].pk if len(page) > MEMBERS_PAGE_SIZE else None,
+        "ended": ended,
     })
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError as exc:
+        raise Http404("No such page") from exc
 
 
 @actor_required
 def member_add(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    form = MemberAddForm(request.POST or None)
+    form = MemberAddForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             membership, password = services.member_create_or_add(
@@ -38,8 +69,10 @@ def member_add(request: HttpRequest) -> HttpResponse:
             add_service_error(form, error)
         else:
             if password:
-                return render(request, "agencies/member_created.html",
-                              {"membership": membership, "password": password})
+                response = render(request, "agencies/member_created.html",
+                                  {"membership": membership, "password": password})
+                response["Cache-Control"] = "no-store"  # the password is shown this once
+                return response
             messages.success(request, f"{membership.user.username} added.")
             return redirect("agencies:members")
     return render(request, "agencies/member_add.html", {"form": form},
@@ -50,7 +83,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
 def member_role(request: HttpRequest, membership_id: str) -> HttpResponse:
     membership = selectors.membership_get_for_admin(actor=request.actor,
                                                     membership_id=membership_id)
-    form = RoleForm(request.POST or None, initial={"role": membership.role})
+    form = RoleForm(_posted(request), initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_change_role(actor=request.actor, membership=membership,

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 
 from apps.agencies.models import Agency
-from apps.cases.models import CaseStatus, NoteKind, NoteVisibility, RiskLevel
+from apps.cases.models import CasePersonRole, CaseStatus, NoteKind, NoteVisibility, RiskLevel
+from apps.people.forms import PersonDetailsForm
+from apps.people.models import Person, RelationshipKind
 
 NOTE_KINDS = [(k.value, k.label) for k in NoteKind if k != NoteKind.SYSTEM]
+LINKED_ROLES = [(r.value, r.label) for r in CasePersonRole if r != CasePersonRole.SUBJECT]
 
 
 class MyWorkFilterForm(forms.Form):
@@ -62,3 +66,35 @@ class KeyWorkerForm(forms.Form):
         self.fields["key_worker"].queryset = users
         self.fields["key_worker"].label_from_instance = (
             lambda u: u.get_full_name() or u.username)
+
+
+class CaseRoleFields(forms.Form):
+    role = forms.ChoiceField(label="Their role in the case", choices=LINKED_ROLES,
+                             widget=forms.RadioSelect,
+                             error_messages={"required": "Choose the person's role in the case.",
+                                             "invalid_choice": "Choose the person's role in "
+                                                               "the case."})
+    relationship_kind = forms.ChoiceField(
+        label="How are they related to the subject?", required=False,
+        choices=[("", "Not recorded"), *RelationshipKind.choices],
+        help_text="For example, choose Partner if they are the subject's partner.",
+        error_messages={"invalid_choice": "Choose how they are related to the subject."},
+    )
+
+
+class CasePersonForm(PersonDetailsForm, CaseRoleFields):
+    """A new person linked to a case, optionally with their relationship to the subject."""
+
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class CaseExistingPersonForm(CaseRoleFields):
+    """Link a person already on record (one the actor can see) to the case."""
+
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), widget=forms.HiddenInput,
+                                    error_messages={"invalid_choice": "Choose a person.",
+                                                    "required": "Choose a person."})
+
+    def __init__(self, *args: object, people: QuerySet[Person], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people

@@ -135,9 +135,13 @@ def involvement_list(*, case: Case, include_ended: bool = True) -> QuerySet[Invo
 
 
 def case_people(*, case: Case) -> QuerySet[CasePerson]:
+    """The people on the case, each with their relationships to others on the same case only
+    (a relationship to someone outside the case would reveal a person the actor may not see)."""
+    on_case = Relationship.objects.filter(
+        Exists(CasePerson.objects.filter(case=case, person=OuterRef("other")))
+    ).select_related("other")
     return CasePerson.objects.filter(case=case).select_related("person").prefetch_related(
-        Prefetch("person__relationships", queryset=Relationship.objects.select_related("other"),
-                 to_attr="relationship_list")
+        Prefetch("person__relationships", queryset=on_case, to_attr="relationship_list")
     ).order_by("created_at")
 
 

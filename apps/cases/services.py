@@ -3,6 +3,8 @@ the transition and the actor's permission, writes an audit row and re-derives gr
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -23,7 +25,8 @@ from apps.cases.models import (
 from apps.cases.permissions import CONTRIBUTE, MANAGE, case_permissions_sync
 from apps.cases.selectors import case_capabilities
 from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
-from apps.people.models import Person
+from apps.people.models import Person, RelationshipKind
+from apps.people.services import person_create, relationship_add
 
 
 def _next_reference() -> str:
@@ -74,18 +77,66 @@ def case_open(*, actor: Actor, subject: Person, summary: str = "", risk_level: s
         return case
 
 
-def case_person_add(*, actor: Actor, case: Case, person: Person, role: str) -> CasePerson:
+def case_open_for_new_person(*, actor: Actor, person_data: dict[str, Any], summary: str = "",
+                             risk_level: str = "standard", restricted: bool = False) -> Case:
+    """Record a new person and open a case about them: both or neither."""
+    with transaction.atomic():
+        person = person_create(actor=actor, data=person_data)
+        access_record(actor=actor, object_type="person", object_id=person.pk, action="create")
+        return case_open(actor=actor, subject=person, summary=summary, risk_level=risk_level,
+                         restricted=restricted)
+
+
+def _check_link(*, role: str, relationship_kind: str) -> None:
+    if role == CasePersonRole.SUBJECT or role not in CasePersonRole.values:
+        raise ServiceError("Choose the person's role in the case.", field="role")
+    if relationship_kind and relationship_kind not in RelationshipKind.values:
+        raise ServiceError("Choose how they are related to the subject.",
+                           field="relationship_kind")
+
+
+def _link_person(*, actor: Actor, case: Case, person: Person, role: str,
+                 relationship_kind: str) -> CasePerson:
+    """Link ``person`` to the locked, permission-checked ``case``."""
+    if CasePerson.objects.filter(case=case, person=person).exists():
+        raise ServiceError("This person is already linked to this case.", field="person")
+    link = CasePerson.objects.create(case=case, person=person, role=role)
+    if relationship_kind:
+        relationship_add(person=person, other=case.subject, kind=relationship_kind)
+    _system_note(actor=actor, case=case,
+                 text=f"Person added to the case: {link.get_role_display().lower()}.")
+    _touch(case)
+    access_record(actor=actor, object_type="case_person", object_id=link.pk,
+                  case_id=case.pk, action="create")
+    return link
+
+
+def case_person_create(*, actor: Actor, case: Case, person_data: dict[str, Any], role: str,
+                       relationship_kind: str = "") -> CasePerson:
+    """Record a new person and link them to the case with ``role``; optionally record how they
+    relate to the case's subject (the new person is the ``relationship_kind`` of the subject)."""
+    _check_link(role=role, relationship_kind=relationship_kind)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         _require(actor=actor, case=case, capability=CONTRIBUTE,
                  message="Your agency cannot add people to this case.")
-        if CasePerson.objects.filter(case=case, person=person).exists():
-            raise ServiceError(f"{person} is already linked to this case.", field="person")
-        link = CasePerson.objects.create(case=case, person=person, role=role)
-        _touch(case)
-        access_record(actor=actor, object_type="case_person", object_id=link.pk,
-                      case_id=case.pk, action="create")
-        return link
+        person = person_create(actor=actor, data=person_data)
+        access_record(actor=actor, object_type="person", object_id=person.pk, case_id=case.pk,
+                      action="create")
+        return _link_person(actor=actor, case=case, person=person, role=role,
+                            relationship_kind=relationship_kind)
+
+
+def case_person_add(*, actor: Actor, case: Case, person: Person, role: str,
+                    relationship_kind: str = "") -> CasePerson:
+    """Link a person already on record to the case (so nobody is recorded twice)."""
+    _check_link(role=role, relationship_kind=relationship_kind)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _require(actor=actor, case=case, capability=CONTRIBUTE,
+                 message="Your agency cannot add people to this case.")
+        return _link_person(actor=actor, case=case, person=person, role=role,
+                            relationship_kind=relationship_kind)
 
 
 def case_update(*, actor: Actor, case: Case, status: str, risk_level: str,
@@ -206,4 +257,26 @@ def involvement_set_key_worker(*, actor: Actor, involvement: Involvement, user) 
         involvement.key_worker = user
         involvement.save(update_fields=["key_worker", "updated_at"])
         case_permissions_sync(case=involvement.case)
+        return involvement
+
+
+def involvement_start_from_referral(*, referral_actor: Actor, case: Case, agency: Agency,
+                                   basis: str) -> Involvement:
+    """A receiving agency accepts a referral: it becomes a partner on the case (internal; the
+    referral service has already checked that ``referral_actor`` may decide the referral)."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        existing = case.involvements.active().filter(agency=agency).first()
+        if existing is not None:
+            return existing
+        involvement = Involvement.objects.create(
+            case=case, agency=agency, role=InvolvementRole.PARTNER, basis=basis,
+            started_at=timezone.now(), started_by=referral_actor.user,
+        )
+        case_permissions_sync(case=case)
+        _system_note(actor=referral_actor, case=case,
+                     text=f"{agency} involved as partner after accepting a referral.")
+        _touch(case)
+        access_record(actor=referral_actor, object_type="involvement", object_id=involvement.pk,
+                      case_id=case.pk, action="create", basis=basis)
         return involvement

@@ -8,6 +8,8 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", views.case_detail, name="detail"),
     path("cases/<uuid:case_id>/edit/", views.case_edit, name="edit"),
     path("cases/<uuid:case_id>/notes/", views.note_add, name="note-add"),
+    path("cases/<uuid:case_id>/people/new/", views.person_add, name="person-add"),
+    path("cases/<uuid:case_id>/people/link/", views.person_link, name="person-link"),
     path("cases/<uuid:case_id>/involvements/new/", views.involvement_add,
          name="involvement-add"),
     path("cases/<uuid:case_id>/involvements/<uuid:involvement_id>/end/",

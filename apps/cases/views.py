@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.agencies.decorators import actor_required
 from apps.agencies.models import Agency, Membership, Role
@@ -12,15 +12,19 @@ from apps.audit.services import access_record
 from apps.cases import selectors, services
 from apps.cases.forms import (
     CaseEditForm,
+    CaseExistingPersonForm,
+    CasePersonForm,
     InvolvementEndForm,
     InvolvementForm,
     KeyWorkerForm,
     MyWorkFilterForm,
     NoteForm,
 )
+from apps.cases.models import Case
 from apps.cases.permissions import CONTRIBUTE, MANAGE
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
+from apps.people.selectors import person_find_duplicates, person_list
 
 User = get_user_model()
 
@@ -74,7 +78,7 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
 @actor_required
 @require_POST
 def note_add(request: HttpRequest, case_id: str) -> HttpResponse:
-    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    case = _contributable_case(request, case_id)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -92,6 +96,72 @@ def note_add(request: HttpRequest, case_id: str) -> HttpResponse:
                       _case_context(request, case, note_form=form))
     return render(request, "cases/case_detail.html", _case_context(request, case, note_form=form),
                   status=400)
+
+
+def _contributable_case(request: HttpRequest, case_id: str) -> Case:
+    """The case, when the actor's agency may contribute to it; 404 otherwise."""
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    if CONTRIBUTE not in selectors.case_capabilities(actor=request.actor, case=case):
+        raise Http404("No such page")
+    return case
+
+
+def _person_add_page(request: HttpRequest, case: Case, form: CasePersonForm,
+                     duplicates: list | None = None,
+                     link_form: CaseExistingPersonForm | None = None) -> HttpResponse:
+    on_case = set(case.case_people.values_list("person_id", flat=True)) if duplicates else set()
+    errors = form.errors or (link_form is not None and link_form.errors)
+    return render(request, "cases/person_add.html", {
+        "case": case, "form": form, "duplicates": duplicates or [], "on_case": on_case,
+        "link_form": link_form,
+    }, status=400 if errors else 200)
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def person_add(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Record a new person on the case (a victim, child, alleged perpetrator, …), offering
+    matching records first so that nobody is recorded twice."""
+    case = _contributable_case(request, case_id)
+    form = CasePersonForm(request.POST or None)
+    duplicates: list = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not data["confirm_new"]:
+            duplicates = person_find_duplicates(
+                actor=request.actor, given_name=data["given_name"],
+                family_name=data["family_name"], date_of_birth=data["date_of_birth"])
+        if not duplicates:
+            try:
+                services.case_person_create(
+                    actor=request.actor, case=case, person_data=form.person_data(),
+                    role=data["role"], relationship_kind=data["relationship_kind"])
+            except ServiceError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "Person added to the case.")
+                return redirect("cases:detail", case_id=case.pk)
+    return _person_add_page(request, case, form, duplicates)
+
+
+@actor_required
+@require_POST
+def person_link(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Link a person already on record (and visible to the actor) to the case."""
+    case = _contributable_case(request, case_id)
+    link_form = CaseExistingPersonForm(request.POST, people=person_list(actor=request.actor))
+    if link_form.is_valid():
+        try:
+            services.case_person_add(
+                actor=request.actor, case=case, person=link_form.cleaned_data["person"],
+                role=link_form.cleaned_data["role"],
+                relationship_kind=link_form.cleaned_data["relationship_kind"])
+        except ServiceError as error:
+            add_service_error(link_form, error)
+        else:
+            messages.success(request, "Person added to the case.")
+            return redirect("cases:detail", case_id=case.pk)
+    return _person_add_page(request, case, CasePersonForm(), link_form=link_form)
 
 
 def _managed_case(request: HttpRequest, case_id: str) -> object:

@@ -1,60 +1,148 @@
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from apps.cases.models import RiskLevel
 from apps.people.models import Person
 
+PERSON_FIELDS = [
+    "given_name", "family_name", "other_names", "date_of_birth", "gender", "ethnicity",
+    "disability", "address_line_1", "address_line_2", "town", "postcode",
+    "address_restricted", "phone", "email", "may_phone", "may_text", "may_write",
+    "may_leave_voicemail", "safe_times", "safe_word", "communication_needs",
+]
 
-class PersonForm(forms.ModelForm):
+
+class GovukDateWidget(forms.MultiWidget):
+    """Day, month and year boxes (the GOV.UK date input pattern)."""
+
+    def __init__(self) -> None:
+        super().__init__({"day": forms.TextInput, "month": forms.TextInput,
+                          "year": forms.TextInput})
+
+    def decompress(self, value: datetime.date | None) -> list[int | None]:
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        base_id = context["widget"]["attrs"].get("id")
+        for suffix, sub in zip(self.widgets_names, context["widget"]["subwidgets"], strict=True):
+            if base_id:
+                sub["attrs"]["id"] = f"{base_id}{suffix}"
+        return context
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_day" if id_ else ""
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date given as day, month and year, with GOV.UK error messages."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, name: str = "Date", allow_future: bool = False,
+                 **kwargs: Any) -> None:
+        self.name = name
+        self.allow_future = allow_future
+        parts = (forms.CharField(required=False), forms.CharField(required=False),
+                 forms.CharField(required=False))
+        super().__init__(fields=parts, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[str]) -> datetime.date | None:
+        if not data_list or not any(part.strip() for part in data_list if part):
+            return None
+        day, month, year = (part.strip() if part else "" for part in data_list)
+        missing = [label for label, part in (("day", day), ("month", month), ("year", year))
+                   if not part]
+        if missing:
+            raise ValidationError(f"{self.name} must include a {' and '.join(missing)}.")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise ValidationError(f"{self.name} must be a real date.")
+        try:
+            value = datetime.date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise ValidationError(f"{self.name} must be a real date.") from exc
+        if not self.allow_future and value > datetime.date.today():
+            raise ValidationError(f"{self.name} must be in the past.")
+        if value.year < 1900:
+            raise ValidationError(f"{self.name} must be after 1900.")
+        return value
+
+
+class PersonDetailsForm(forms.ModelForm):
+    """Everything recorded about a person (names, equality monitoring, address, safe contact)."""
+
+    date_of_birth = GovukDateField(name="Date of birth", label="Date of birth (optional)",
+                                   required=False, help_text="For example, 27 3 1985")
+
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        labels = {
+            "given_name": "First name", "family_name": "Last name",
+            "other_names": "Other names or aliases (optional)",
+            "ethnicity": "Ethnicity (optional)", "disability": "Disability (optional)",
+            "address_line_1": "Address line 1 (optional)",
+            "address_line_2": "Address line 2 (optional)", "town": "Town or city (optional)",
+            "postcode": "Postcode (optional)",
+            "address_restricted": "Restricted address (only the lead agency sees it)",
+            "phone": "Phone number (optional)", "email": "Email address (optional)",
+            "may_phone": "May we phone?", "may_text": "May we send texts?",
+            "may_write": "May we write?", "may_leave_voicemail": "May we leave voicemail?",
+            "safe_times": "Safe times to contact (optional)", "safe_word": "Safe word (optional)",
+            "communication_needs": "Communication needs (optional)",
+        }
+        help_texts = {
+            "ethnicity": "For equality monitoring.",
+            "disability": "For equality monitoring and to plan support.",
+            "address_restricted": "Tick if the person's address must not reach partner "
+                                  "agencies, for example when they have fled abuse.",
+            "communication_needs": "For example, an interpreter, British Sign Language or "
+                                   "easy read.",
+        }
+        widgets = {"communication_needs": forms.Textarea}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["given_name"].error_messages["required"] = "Enter the person's first name."
+        self.fields["family_name"].error_messages["required"] = "Enter the person's last name."
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.com")
+
+    def person_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
+
+
+class CaseFieldsMixin(forms.Form):
     summary = forms.CharField(label="Why are you opening a case?", widget=forms.Textarea,
                               required=False, max_length=5000,
                               help_text="A short summary other agencies will see if involved.")
     risk_level = forms.ChoiceField(label="Risk level", choices=RiskLevel.choices,
-                                   initial=RiskLevel.STANDARD)
+                                   initial=RiskLevel.STANDARD,
+                                   error_messages={"required": "Choose a risk level.",
+                                                   "invalid_choice": "Choose a risk level."})
     restricted = forms.BooleanField(
         label="Restricted case", required=False,
         help_text="Share only with named workers, not whole agencies.")
+
+    def case_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ("summary", "risk_level", "restricted")}
+
+
+class PersonForm(PersonDetailsForm, CaseFieldsMixin):
+    """Add a person and open a case for them."""
+
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-    class Meta:
-        model = Person
-        fields = [
-            "given_name", "family_name", "other_names", "date_of_birth", "gender", "ethnicity",
-            "disability", "address_line_1", "address_line_2", "town", "postcode",
-            "address_restricted", "phone", "email", "may_phone", "may_text", "may_write",
-            "may_leave_voicemail", "safe_times", "safe_word", "communication_needs",
-        ]
-        labels = {
-            "given_name": "First name", "family_name": "Last name",
-            "date_of_birth": "Date of birth", "address_line_1": "Address line 1",
-            "address_line_2": "Address line 2 (optional)", "town": "Town or city",
-            "address_restricted": "Restricted address (only the lead agency sees it)",
-            "may_phone": "May we phone?", "may_text": "May we send texts?",
-            "may_write": "May we write?", "may_leave_voicemail": "May we leave voicemail?",
-            "safe_times": "Safe times to contact", "safe_word": "Safe word",
-        }
-        help_texts = {"date_of_birth": "For example, 27/03/1985"}
-        widgets = {"communication_needs": forms.Textarea, "date_of_birth": forms.DateInput}
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["date_of_birth"].input_formats = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
-        self.fields["given_name"].error_messages["required"] = "Enter the person's first name."
-        self.fields["family_name"].error_messages["required"] = "Enter the person's last name."
-        self.fields["date_of_birth"].error_messages["invalid"] = (
-            "Enter the date of birth as day/month/year, for example 27/03/1985.")
-
-    PERSON_FIELDS = Meta.fields
 
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(label="Search by name", required=False, max_length=100)
+    after = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
-class OpenCaseForm(forms.Form):
-    summary = forms.CharField(label="Why are you opening a case?", widget=forms.Textarea,
-                              required=False, max_length=5000)
-    risk_level = forms.ChoiceField(label="Risk level", choices=RiskLevel.choices,
-                                   initial=RiskLevel.STANDARD)
-    restricted = forms.BooleanField(label="Restricted case", required=False)
+class OpenCaseForm(CaseFieldsMixin):
+    pass

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -14,12 +15,42 @@ from apps.people.models import Person
 
 def person_list(*, actor: Actor | None) -> QuerySet[Person]:
     """People on a case the actor may see, and those their agency recorded."""
-    if actor is None:
+    if actor is None or not actor.membership.is_active:
         return Person.objects.none()
     on_visible_case = CasePerson.objects.filter(
         person=OuterRef("pk"), case__in=case_list(actor=actor)
     )
     return Person.objects.filter(Q(created_by_agency_id=actor.agency_id) | Exists(on_visible_case))
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    items: list[Person]
+    next_after: UUID | None
+
+
+def person_page(*, actor: Actor | None, query: str = "", after: UUID | None = None,
+                page_size: int = 50) -> PersonPage:
+    """Visible people in name order, optionally matching a name search, by keyset pagination.
+
+    The cursor is the last row's id (never a name, so no personal data reaches a URL)."""
+    people = person_list(actor=actor)
+    for term in query.split()[:3]:
+        people = people.filter(Q(given_name__istartswith=term) | Q(family_name__istartswith=term)
+                               | Q(other_names__icontains=term))
+    if after is not None:
+        last = person_list(actor=actor).filter(pk=after).values(
+            "family_name", "given_name", "pk").first()
+        if last is not None:
+            people = people.filter(
+                Q(family_name__gt=last["family_name"])
+                | Q(family_name=last["family_name"], given_name__gt=last["given_name"])
+                | Q(family_name=last["family_name"], given_name=last["given_name"],
+                    pk__gt=last["pk"])
+            )
+    rows = list(people.order_by("family_name", "given_name", "pk")[: page_size + 1])
+    next_after = rows[page_size - 1].pk if len(rows) > page_size else None
+    return PersonPage(items=rows[:page_size], next_after=next_after)
 
 
 def person_get(*, actor: Actor | None, person_id: UUID | str) -> Person:

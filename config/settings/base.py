@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "apps.people",
     "apps.cases",
     "apps.audit",
+    "apps.consent",
+    "apps.notifications",
+    "apps.referrals",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +225,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "apps.cases.models.CaseStatus",
+                            "ReferralStatusEnum": "apps.referrals.models.ReferralStatus"},
 }
 
 CELERY_BROKER_URL = REDIS_URL
@@ -230,14 +235,31 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2,
+                                   # publishing gives up at once when Redis is down (the
+                                   # notification outbox sweep retries): never block a request
+                                   "max_retries": 0}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "permissions-nightly-check": {
         "task": "apps.cases.tasks.permissions_check",
         "schedule": crontab(hour=2, minute=30),
     },
+    "notifications-outbox-sweep": {
+        "task": "apps.notifications.tasks.outbox_sweep",
+        "schedule": 60.0,
+    },
+    "notifications-daily-digest": {
+        "task": "apps.notifications.tasks.daily_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "referrals-reminders": {
+        "task": "apps.referrals.tasks.referral_reminders",
+        "schedule": 300.0,
+    },
 }
+NOTIFICATION_MAX_ATTEMPTS = int(env("WRAPAROUND_NOTIFICATION_MAX_ATTEMPTS", "8") or 8)
+NOTIFICATION_RETRY_BASE_SECONDS = int(env("WRAPAROUND_NOTIFICATION_RETRY_SECONDS", "30") or 30)
 
 WRAPAROUND = {
     "CASE_REFERENCE_PREFIX": env("WRAPAROUND_CASE_REFERENCE_PREFIX", "NB"),

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -23,6 +26,7 @@ from apps.cases.services import (
     involvement_end,
 )
 from apps.core.demo import data
+from apps.people.models import Person
 from apps.people.services import person_create, relationship_add
 
 User = get_user_model()
@@ -82,13 +86,40 @@ def load(*, say: Callable[[str], None] = print) -> bool:
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser(username="admin", password=password,
                                           email="admin@northbridge.example")
-        _load_cases(agencies=agencies)
+        people, cases = _load_cases(agencies=agencies)
+        _load_extensions(DemoContext(agencies=agencies, people=people, cases=cases,
+                                     actor=_Actors()))
     say(f"Loaded the Northbridge demo: {len(data.AGENCIES)} agencies, {len(data.USERS)} staff, "
         f"{len(data.PEOPLE)} people, {len(data.CASES)} cases.")
     return True
 
 
-def _load_cases(*, agencies: dict[str, Agency]) -> None:
+@dataclass
+class DemoContext:
+    """What later capabilities need to add their part of the demo."""
+
+    agencies: dict[str, Agency]
+    people: dict[str, Person]
+    cases: dict[str, Case]
+    actor: Callable[[str], Actor]
+
+
+def _load_extensions(context: DemoContext) -> None:
+    """Each app may add to the demo with ``apps/<app>/demo.py`` defining
+    ``load_demo(context: DemoContext) -> None``; they run in INSTALLED_APPS order."""
+    for config in django_apps.get_app_configs():
+        if not config.name.startswith("apps.") or config.name == "apps.core":
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            continue
+        module.load_demo(context)
+
+
+def _load_cases(*, agencies: dict[str, Agency]) -> tuple[dict[str, Person], dict[str, Case]]:
     actor = _Actors()
     people = {}
     for key, given, family, dob, gender, (line, town, postcode), restricted, prefs in data.PEOPLE:
@@ -102,7 +133,8 @@ def _load_cases(*, agencies: dict[str, Agency]) -> None:
     for person, kind, other in data.RELATIONSHIPS:
         relationship_add(person=people[person], other=people[other], kind=kind)
     now = timezone.now()
-    for (_key, subject, lead, risk, status, restricted, days_ago, summary, partners, linked,
+    cases: dict[str, Case] = {}
+    for (key, subject, lead, risk, status, restricted, days_ago, summary, partners, linked,
          notes) in data.CASES:
         lead_actor = actor(lead)
         case = case_open(actor=lead_actor, subject=people[subject], summary=summary,
@@ -127,6 +159,8 @@ def _load_cases(*, agencies: dict[str, Agency]) -> None:
             case_update(actor=manager, case=case, status=status, risk_level=risk,
                         summary=summary)
         _backdate(case=case, opened=now - datetime.timedelta(days=days_ago), now=now)
+        cases[key] = case
+    return people, cases
 
 
 def _subject_creator(key: str) -> str:

@@ -1,3 +1,4 @@
+// Wraparound's only entry script (an ES module, loaded by templates/base.html).
 // Progressive enhancement only: every page works without JavaScript.
 import { initAll as initGovuk } from "./govuk-frontend.min.js";
 import { initAll as initMoj } from "./moj-frontend.bundle.mjs";

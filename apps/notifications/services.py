@@ -1,0 +1,238 @@
+"""The notification outbox: write in the caller's transaction, publish on commit, deliver once.
+
+``notify`` never talks to Redis inside the transaction. Publishing happens after commit and
+never blocks or fails the request: a broker error only marks the rows ``failed`` with a time
+for the sweep to try again (exponential backoff, ``dead`` after NOTIFICATION_MAX_ATTEMPTS).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.notifications.models import (
+    DeliveryState,
+    EmailMode,
+    Notification,
+    NotificationPreference,
+    Reminder,
+)
+
+log = logging.getLogger(__name__)
+User = get_user_model()
+
+RETRYABLE = (DeliveryState.PENDING, DeliveryState.PUBLISHED, DeliveryState.FAILED)
+
+
+def _max_attempts() -> int:
+    return int(getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 8))
+
+
+def _retry_base() -> int:
+    return int(getattr(settings, "NOTIFICATION_RETRY_BASE_SECONDS", 30))
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next publish after ``attempts`` tries: base * 2^(attempts-1), at most 6 h."""
+    seconds = _retry_base() * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, 6 * 3600))
+
+
+def notify(*, recipients: Iterable, kind: str, target_type: str, target_id: UUID, title: str,
+           url: str, agency_id: UUID | None = None) -> list[Notification]:
+    """Write one outbox row per distinct recipient and publish them once the caller commits.
+
+    ``title`` and ``url`` must carry no personal data (use references, never names)."""
+    now = timezone.now()
+    seen: set[int] = set()
+    rows: list[Notification] = []
+    for recipient in recipients:
+        user_id = getattr(recipient, "pk", recipient)
+        if user_id in seen:
+            continue
+        seen.add(user_id)
+        rows.append(Notification(
+            recipient_id=user_id, agency_id=agency_id, kind=kind, target_type=target_type,
+            target_id=target_id, title=title[:200], url=url,
+            next_attempt_at=now + backoff(1),
+        ))
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+    transaction.on_commit(lambda: publish(ids))
+    return created
+
+
+PUBLISH_CHUNK = 100
+
+
+def publish(ids: list[UUID]) -> int:
+    """Send the ids to the worker in chunks. Never raises, never waits long (the broker's socket
+    timeouts bound it): rows that could not be sent are marked ``failed`` for the sweep."""
+    from apps.notifications.tasks import deliver_notifications
+
+    sent: list[UUID] = []
+    error = ""
+    for start in range(0, len(ids), PUBLISH_CHUNK):
+        chunk = ids[start:start + PUBLISH_CHUNK]
+        try:
+            deliver_notifications.apply_async(args=[[str(pk) for pk in chunk]], retry=False)
+        except Exception as exc:  # broker down: the sweep will try again
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            log.warning("notification publish failed; the sweep will retry (%s)",
+                        type(exc).__name__)
+            break
+        sent += chunk
+    sent_set = set(sent)
+    failed = [pk for pk in ids if pk not in sent_set]
+    try:
+        if sent:
+            Notification.objects.filter(
+                pk__in=sent, state__in=[DeliveryState.PENDING, DeliveryState.FAILED]
+            ).update(state=DeliveryState.PUBLISHED)
+        if failed:
+            Notification.objects.filter(pk__in=failed, state__in=RETRYABLE).update(
+                state=DeliveryState.FAILED, last_error=error)
+    except Exception:  # never fail the request that has already committed
+        log.exception("could not record notification publish state")
+    return len(sent)
+
+
+def reminders_claim(*, kind: str, stage: str, targets: QuerySet) -> list[UUID]:
+    """Insert one ``Reminder`` per target id (``targets`` is a queryset of ``pk``s) with
+    INSERT … SELECT … ON CONFLICT DO NOTHING, and return only the ids actually inserted, so
+    a stage is sent once however often (or concurrently) the sweep runs. One statement."""
+    sql, params = targets.values("pk").query.sql_with_params()
+    table = Reminder._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (kind, target_id, stage, sent_at) "  # noqa: S608 - our SQL
+            f"SELECT %s, t.pk, %s, %s FROM ({sql}) AS t(pk) "
+            f"ON CONFLICT (kind, target_id, stage) DO NOTHING RETURNING target_id",
+            [kind, stage, timezone.now(), *params],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def outbox_sweep(*, batch: int = 500) -> int:
+    """Republish rows not delivered whose next attempt is due; mark dead after the limit."""
+    now = timezone.now()
+    with transaction.atomic():
+        Notification.objects.filter(state__in=RETRYABLE, next_attempt_at__lte=now,
+                                    attempts__gte=_max_attempts()).update(
+            state=DeliveryState.DEAD, next_attempt_at=None)
+        due = list(Notification.objects.select_for_update(skip_locked=True)
+                   .filter(state__in=RETRYABLE, next_attempt_at__lte=now)
+                   .order_by("next_attempt_at")[:batch])
+        for row in due:
+            row.attempts += 1
+            row.next_attempt_at = now + backoff(row.attempts + 1)
+        Notification.objects.bulk_update(due, ["attempts", "next_attempt_at"])
+        ids = [row.pk for row in due]
+        if ids:
+            transaction.on_commit(lambda: publish(ids))
+    return len(ids)
+
+
+def _email_mode(user_id: int) -> str:
+    pref = NotificationPreference.objects.filter(user_id=user_id).first()
+    return pref.email_mode if pref else EmailMode.IMMEDIATE
+
+
+def _site_link(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def notification_deliver(*, notification_id: UUID | str) -> bool:
+    """Deliver one notification exactly once: email immediate-mode users, mark delivered.
+
+    Returns False when it was already delivered (a duplicate publish) or is dead."""
+    with transaction.atomic():
+        row = (Notification.objects.select_for_update().select_related("recipient")
+               .filter(pk=notification_id).first())
+        if row is None or row.state in (DeliveryState.DELIVERED, DeliveryState.DEAD):
+            return False
+        now = timezone.now()
+        if (row.emailed_at is None and row.recipient.email
+                and _email_mode(row.recipient_id) == EmailMode.IMMEDIATE):
+            try:
+                send_mail(
+                    subject="You have a new notification in Wraparound",
+                    message=(f"{row.title}.\n\nSign in to Wraparound to read it:\n"
+                             f"{_site_link(row.url)}\n"),
+                    from_email=None, recipient_list=[row.recipient.email],
+                )
+            except Exception as exc:
+                row.state = DeliveryState.FAILED
+                row.last_error = f"email: {type(exc).__name__}"[:500]
+                row.next_attempt_at = now + backoff(row.attempts + 1)
+                row.save(update_fields=["state", "last_error", "next_attempt_at"])
+                return False
+            row.emailed_at = now
+        row.state = DeliveryState.DELIVERED
+        row.delivered_at = now
+        row.next_attempt_at = None
+        row.save(update_fields=["state", "delivered_at", "emailed_at", "next_attempt_at"])
+        return True
+
+
+def digest_send() -> int:
+    """Once a day: one email per digest-mode user with unread, un-emailed notifications."""
+    now = timezone.now()
+    sent = 0
+    prefs = NotificationPreference.objects.filter(email_mode=EmailMode.DIGEST).select_related(
+        "user").filter(user__is_active=True).exclude(user__email="")
+    for pref in prefs:
+        with transaction.atomic():
+            rows = Notification.objects.select_for_update(skip_locked=True).filter(
+                recipient_id=pref.user_id, read_at__isnull=True, emailed_at__isnull=True)
+            count = rows.count()
+            if not count:
+                continue
+            send_mail(
+                subject="Your Wraparound notifications",
+                message=(f"You have {count} unread notification{'s' if count != 1 else ''}.\n\n"
+                         f"Sign in to read them:\n{_site_link('/notifications/')}\n"),
+                from_email=None, recipient_list=[pref.user.email],
+            )
+            Notification.objects.filter(pk__in=rows.values("pk")).update(emailed_at=now)
+            NotificationPreference.objects.filter(pk=pref.pk).update(digest_sent_at=now)
+            sent += 1
+    return sent
+
+
+def notification_mark_read(*, user, notification: Notification) -> Notification:
+    if notification.recipient_id != user.pk:
+        raise Notification.DoesNotExist
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now())
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now())
+
+
+def notification_preference_set(*, user, email_mode: str) -> NotificationPreference:
+    from apps.core.exceptions import ServiceError
+
+    if email_mode not in EmailMode.values:
+        raise ServiceError("Choose how you want to be emailed.", field="email_mode")
+    pref, _ = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email_mode": email_mode})
+    return pref
+
+

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from apps.people.models import Person
+from apps.people.services import PERSON_FIELDS
+
+ADDRESS_FIELDS = ("address_line_1", "address_line_2", "town", "postcode")
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """A person as the acting agency may see them.
+
+    A restricted address is held back from agencies that neither recorded the person nor lead
+    a case about them: the address fields are then left out and ``address_visible`` is false.
+    Querysets must be annotated with ``address_shown`` (see ``people.api.views``), or the
+    serializer must be given ``address_visible`` in its context for a single object.
+    """
+
+    created_by_agency = serializers.UUIDField(source="created_by_agency_id", read_only=True)
+    address_visible = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = ["id", *PERSON_FIELDS, "address_visible", "created_by_agency", "created_at",
+                  "updated_at"]
+        read_only_fields = fields
+
+    def _shown(self, person: Person) -> bool:
+        shown = getattr(person, "address_shown", None)
+        if shown is None:
+            shown = self.context.get("address_visible", False)
+        return bool(shown) or not person.address_restricted
+
+    def get_address_visible(self, person: Person) -> bool:
+        return self._shown(person)
+
+    def to_representation(self, instance: Person) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self._shown(instance):
+            for name in ADDRESS_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class PersonCreateSerializer(serializers.ModelSerializer):
+    """A new person record. Possible matches are refused (409) unless ``confirm_new``."""
+
+    confirm_new = serializers.BooleanField(
+        required=False, default=False, write_only=True,
+        help_text="Set after checking the possible matches: record a new person anyway.")
+
+    class Meta:
+        model = Person
+        fields = [*PERSON_FIELDS, "confirm_new"]

@@ -1,0 +1,136 @@
+"""Reads of referrals, scoped to what the acting agency may see: one selector for UI and API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from apps.agencies.actor import Actor
+from apps.cases.selectors import Page
+from apps.referrals.models import (
+    Referral,
+    ReferralEvent,
+    ReferralGroupObjectPermission,
+    ReferralStatus,
+)
+from apps.referrals.permissions import VIEW
+
+INBOX_TABS = ("new", "awaiting", "overdue")
+
+
+def _visible(actor: Actor) -> Q:
+    grant = ReferralGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), group_id=actor.membership.agency.group_id,
+        permission__codename=VIEW, permission__content_type__app_label="referrals",
+    )
+    return Q(Exists(grant))
+
+
+def referral_list(*, actor: Actor | None) -> QuerySet[Referral]:
+    """Every referral the acting agency may see (sent by it, or submitted to it)."""
+    if actor is None or not actor.membership.is_active:
+        return Referral.objects.none()
+    return Referral.objects.filter(_visible(actor)).select_related(
+        "case", "case__subject", "from_agency", "from_user", "to_agency", "to_service",
+        "sharing_basis", "signpost_service", "signpost_service__agency", "decided_by",
+    )
+
+
+def referral_get(*, actor: Actor | None, referral_id: UUID | str) -> Referral:
+    try:
+        return referral_list(actor=actor).get(pk=referral_id)
+    except (Referral.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("No such referral") from exc
+
+
+def referral_events(*, referral: Referral) -> QuerySet[ReferralEvent]:
+    """The full history, oldest first (the caller has already got the referral by selector)."""
+    return referral.events.select_related("user", "agency").order_by("at", "id")
+
+
+def _encode(at: datetime | None, pk: UUID) -> str:
+    return f"{at.isoformat() if at else ''}_{pk}"
+
+
+def _decode(cursor: str | None) -> tuple[datetime, UUID] | None:
+    if not cursor:
+        return None
+    try:
+        at, pk = cursor.rsplit("_", 1)
+        return datetime.fromisoformat(at), UUID(pk)
+    except ValueError:
+        return None
+
+
+def _page(rows: QuerySet[Referral], *, field: str, cursor: str | None,
+          page_size: int) -> Page:
+    decoded = _decode(cursor)
+    if decoded:
+        at, pk = decoded
+        rows = rows.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": pk}))
+    items = list(rows.order_by(f"-{field}", "-pk")[: page_size + 1])
+    next_cursor = None
+    if len(items) > page_size:
+        last = items[page_size - 1]
+        next_cursor = _encode(getattr(last, field), last.pk)
+    return Page(items=items[:page_size], next_cursor=next_cursor)
+
+
+def inbox_queryset(*, actor: Actor | None, tab: str = "new") -> QuerySet[Referral]:
+    """Referrals to the acting agency awaiting it:
+    ``new`` submitted and not yet opened by anyone in the agency; ``awaiting`` opened but not
+    decided (including those waiting for the referrer's answer); ``overdue`` submitted and past
+    the service's response target."""
+    if actor is None:
+        return Referral.objects.none()
+    rows = referral_list(actor=actor).filter(to_agency_id=actor.agency_id)
+    if tab == "new":
+        return rows.filter(status=ReferralStatus.SUBMITTED, seen_at__isnull=True)
+    if tab == "awaiting":
+        return rows.filter(Q(status=ReferralStatus.SUBMITTED, seen_at__isnull=False)
+                           | Q(status=ReferralStatus.INFO_REQUESTED))
+    if tab == "overdue":
+        return rows.filter(status=ReferralStatus.SUBMITTED, due_at__lte=timezone.now())
+    raise Http404("No such inbox tab")
+
+
+def inbox(*, actor: Actor | None, tab: str = "new", cursor: str | None = None,
+          page_size: int = 25) -> Page:
+    """A page of the inbox, newest submission first (index referral_inbox)."""
+    return _page(inbox_queryset(actor=actor, tab=tab), field="submitted_at", cursor=cursor,
+                 page_size=page_size)
+
+
+def outgoing(*, actor: Actor | None, status: str = "", cursor: str | None = None,
+             page_size: int = 25) -> Page:
+    """The acting agency's own referrals, every status, newest first."""
+    if actor is None:
+        return Page(items=[], next_cursor=None)
+    rows = referral_list(actor=actor).filter(from_agency_id=actor.agency_id)
+    if status:
+        rows = rows.filter(status=status)
+    return _page(rows, field="created_at", cursor=cursor, page_size=page_size)
+
+
+def referral_capabilities(*, actor: Actor, referral: Referral) -> frozenset[str]:
+    """What the actor may do now, for a thin UI: the services enforce the same rules."""
+    from apps.referrals.services import allowed_actions
+
+    return allowed_actions(actor=actor, referral=referral)
+
+
+def referral_prefill(*, case) -> dict[str, str]:
+    """Tell it once: the facts a new referral reuses from the case."""
+    subject = case.subject
+    return {
+        "case_reference": case.reference,
+        "subject_name": f"{subject.given_name} {subject.family_name}".strip(),
+        "subject_date_of_birth": subject.date_of_birth.isoformat()
+        if subject.date_of_birth else "",
+        "shared_information": case.summary,
+    }
