@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("apps.cases.urls")),
     path("people/", include("apps.people.urls")),
     path("agency/", include("apps.agencies.urls")),
+    path("", include("apps.audit.urls")),
     path("api/", include("config.api_urls")),
 ]

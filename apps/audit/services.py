@@ -2,20 +2,49 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.db import connection
+
 from apps.agencies.actor import Actor
 from apps.audit.models import AccessEvent
 
+# One statement: the basis of a case-data access is the acting agency's active involvement,
+# looked up in the same INSERT, so auditing costs a single round trip.
+_INSERT_WITH_BASIS = """
+INSERT INTO audit_accessevent
+    (at, user_id, agency_id, object_type, object_id, case_id, action, basis, channel)
+SELECT now(), %(user)s, %(agency)s, %(object_type)s, %(object_id)s, %(case)s, %(action)s,
+       COALESCE(
+           (SELECT i.role || ' involvement'
+              FROM cases_involvement i
+             WHERE i.case_id = %(case)s AND i.agency_id = %(agency)s AND i.ended_at IS NULL
+             LIMIT 1),
+           'no involvement'),
+       %(channel)s
+"""
+
 
 def access_record(*, actor: Actor | None, object_type: str, object_id: UUID, action: str,
-                  case_id: UUID | None = None, basis: str = "") -> AccessEvent:
-    """Record one read or write of case data by ``actor``."""
-    return AccessEvent.objects.create(
-        user=actor.user if actor else None,
-        agency_id=actor.agency_id if actor else None,
-        object_type=object_type,
-        object_id=object_id,
-        case_id=case_id,
-        action=action,
-        basis=basis[:200],
-        channel=actor.channel if actor else "system",
+                  case_id: UUID | None = None, basis: str = "") -> None:
+    """Record one read or write of case data by ``actor``, with the basis of the access.
+
+    Without an explicit ``basis``, a case-scoped event records the acting agency's involvement
+    role at that moment (``lead involvement``, ``partner involvement`` …).
+    """
+    params = {
+        "user": actor.user.pk if actor else None,
+        "agency": actor.agency_id if actor else None,
+        "object_type": object_type,
+        "object_id": object_id,
+        "case": case_id,
+        "action": action,
+        "channel": actor.channel if actor else "system",
+    }
+    if case_id is not None and not basis and actor is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT_WITH_BASIS, params)
+        return
+    AccessEvent.objects.create(
+        user_id=params["user"], agency_id=params["agency"], object_type=object_type,
+        object_id=object_id, case_id=case_id, action=action, basis=basis[:200],
+        channel=params["channel"],
     )
