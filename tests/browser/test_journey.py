@@ -27,7 +27,8 @@ def test_sign_in_open_a_case_and_add_a_note(visitor, world):
 
     page.get_by_label("Note", exact=True).fill("Spoke to Robin at the agreed safe time.")
     page.get_by_role("button", name="Add note").click()
-    expect(page.get_by_test_id("timeline")).to_contain_text("Spoke to Robin at the agreed safe time.")
+    expect(page.get_by_test_id("timeline")).to_contain_text(
+        "Spoke to Robin at the agreed safe time.")
     visitor.check()
     assert CaseNote.objects.filter(case=case, text__startswith="Spoke to Robin").count() == 1
 
@@ -58,7 +59,9 @@ def test_person_create_offers_the_duplicate(visitor, world):
     page = visitor.page
     page.get_by_label("First name").fill("Casey")
     page.get_by_label("Last name").fill("Dup")
-    page.get_by_label("Date of birth").fill("17/05/1990")
+    page.get_by_label("Day").fill("17")
+    page.get_by_label("Month").fill("5")
+    page.get_by_label("Year").fill("1990")
     page.get_by_role("button", name="Add person and open case").click()
     expect(page.get_by_test_id("duplicates")).to_contain_text("Casey Dup")
     visitor.check()

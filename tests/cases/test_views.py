@@ -360,7 +360,8 @@ def test_add_person_offers_matching_records_and_links_the_existing_one(world, sh
     assert "Is this the same person?" in page
     assert response.context["duplicates"] == [existing]
     assert reverse("cases:person-link", args=[shared_case.pk]) in page
-    assert not CasePerson.objects.filter(case=shared_case, person__family_name="Quillfeather").exists()
+    assert not CasePerson.objects.filter(case=shared_case,
+                                         person__family_name="Quillfeather").exists()
 
     response = client.post(reverse("cases:person-link", args=[shared_case.pk]),
                            {"person": existing.pk, "role": "alleged_perpetrator",

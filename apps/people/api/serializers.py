@@ -14,13 +14,20 @@ class PersonSerializer(serializers.ModelSerializer):
     """A person as the acting agency may see them.
 
     A restricted address is held back from agencies that neither recorded the person nor lead
-    a case about them: the address fields are then left out and ``address_visible`` is false.
+    a case about them: the address fields are then null and ``address_visible`` is false.
     Querysets must be annotated with ``address_shown`` (see ``people.api.views``), or the
     serializer must be given ``address_visible`` in its context for a single object.
     """
 
     created_by_agency = serializers.UUIDField(source="created_by_agency_id", read_only=True)
     address_visible = serializers.SerializerMethodField()
+    # Blank when not recorded (a blank string is not an "email" in the schema's terms).
+    email = serializers.CharField(read_only=True)
+    # Null when the address is restricted and withheld from the caller.
+    address_line_1 = serializers.CharField(read_only=True, allow_null=True)
+    address_line_2 = serializers.CharField(read_only=True, allow_null=True)
+    town = serializers.CharField(read_only=True, allow_null=True)
+    postcode = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Person
@@ -41,7 +48,7 @@ class PersonSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         if not self._shown(instance):
             for name in ADDRESS_FIELDS:
-                data.pop(name, None)
+                data[name] = None
         return data
 
 
