@@ -36,3 +36,10 @@ class ApiTokenForm(forms.Form):
         ]
         if len(memberships) == 1:
             self.fields["membership"].initial = str(memberships[0].pk)
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(label="Code", max_length=20,
+                            help_text="The 6-digit code from your authenticator app, "
+                                      "or one of your backup codes.",
+                            error_messages={"required": "Enter the code."})

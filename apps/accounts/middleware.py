@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 STARTED_KEY = "_auth_started"
 SEEN_KEY = "_auth_seen"
@@ -37,4 +39,42 @@ class SessionTimeoutMiddleware:
                 return redirect(settings.LOGIN_URL)
             if now - seen >= SEEN_RESOLUTION or SEEN_KEY not in request.session:
                 request.session[SEEN_KEY] = now
+        return self.get_response(request)
+
+
+# Paths a signed-in but not yet verified user may still reach.
+TWO_FACTOR_OPEN_PREFIXES = ("/two-factor/", "/sign-out/", "/static/", "/healthz")
+
+
+HAS_DEVICE_KEY = "_otp_has_device"
+
+
+def _has_device(request: HttpRequest) -> bool:
+    """Whether the user enrolled, cached in the session so most requests ask nothing."""
+    from django_otp import user_has_device
+
+    if HAS_DEVICE_KEY not in request.session:
+        request.session[HAS_DEVICE_KEY] = user_has_device(request.user, confirmed=True)
+    return request.session[HAS_DEVICE_KEY]
+
+
+class TwoFactorMiddleware:
+    """Send a signed-in user to verify (or, when required, enrol) before anything else.
+
+    API tokens are not affected: a token is its own second factor, created by a verified user.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (user.is_authenticated and not user.is_verified()
+                and not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES)
+                and "HTTP_AUTHORIZATION" not in request.META):
+            if _has_device(request):
+                return redirect(f"{reverse('accounts:two-factor-verify')}?"
+                                f"{urlencode({'next': request.get_full_path()})}")
+            if settings.WRAPAROUND_REQUIRE_2FA:
+                return redirect("accounts:two-factor-setup")
         return self.get_response(request)

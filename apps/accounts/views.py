@@ -1,16 +1,29 @@
 from __future__ import annotations
 
+from base64 import b32encode
+
+import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from apps.accounts.forms import ApiTokenForm, SignInForm, SwitchAgencyForm
+from apps.accounts.forms import ApiTokenForm, SignInForm, SwitchAgencyForm, TokenForm
 from apps.accounts.selectors import api_token_get, api_token_list
 from apps.accounts.services import api_token_create, api_token_revoke
+from apps.accounts.two_factor import (
+    backup_codes_regenerate,
+    totp_confirm,
+    totp_device_pending,
+    two_factor_verify,
+)
 from apps.agencies.middleware import SESSION_KEY
+from apps.core.exceptions import ServiceError
+from apps.core.forms import add_service_error
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -81,3 +94,48 @@ def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
     api_token_revoke(token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:profile")
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    device = totp_device_pending(user=request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = totp_confirm(request=request, device=device,
+                                 token=form.cleaned_data["token"])
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            return render(request, "accounts/two_factor_codes.html", {"codes": codes})
+    return render(request, "accounts/two_factor_setup.html", {
+        "form": form, "secret": b32encode(device.bin_key).decode(),
+        "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=4),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def two_factor_verify_view(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor_verify(request=request, token=form.cleaned_data["token"])
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            next_url = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+                next_url = reverse("cases:my-work")
+            return redirect(next_url)
+    return render(request, "accounts/two_factor_verify.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def backup_codes(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_verified():
+        raise Http404
+    codes = backup_codes_regenerate(user=request.user)
+    return render(request, "accounts/two_factor_codes.html", {"codes": codes})

@@ -2,6 +2,7 @@ from .base import *  # noqa: F403
 from .base import env, env_bool
 
 DEBUG = False
+WRAPAROUND_REQUIRE_2FA = env_bool("WRAPAROUND_REQUIRE_2FA", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # required: no default in production
 if not SECRET_KEY:
     raise RuntimeError("DJANGO_SECRET_KEY must be set in production")
