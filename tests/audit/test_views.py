@@ -64,3 +64,14 @@ def test_access_log_query_count_is_constant(world):
     with CaptureQueriesContext(connection) as large:
         admin.get(url)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_api_reads_of_cases_and_notes_are_audited_as_api(world, shared_case):
+    from tests.conftest import api_client_for
+
+    api = api_client_for(world.partner_practitioner)
+    assert api.get(f"/api/v1/cases/{shared_case.pk}/").status_code == 200
+    assert api.get(f"/api/v1/cases/{shared_case.pk}/notes/").status_code == 200
+    events = AccessEvent.objects.filter(case_id=shared_case.pk, channel="api", action="view")
+    assert set(events.values_list("object_type", flat=True)) == {"case", "case_notes"}
+    assert set(events.values_list("basis", flat=True)) == {"partner involvement"}

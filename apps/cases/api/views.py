@@ -138,6 +138,18 @@ class CaseNoteViewSet(CaseChildMixin, mixins.ListModelMixin, mixins.RetrieveMode
             raise Http404("No such case")
         return selectors.note_list(actor=actor, case=self.case)
 
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        response = super().list(request, *args, **kwargs)
+        access_record(actor=self.actor, object_type="case_notes", object_id=self.case.pk,
+                      case_id=self.case.pk, action="view")
+        return response
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        access_record(actor=self.actor, object_type="case_note", object_id=kwargs["pk"],
+                      case_id=self.case.pk, action="view")
+        return response
+
     @extend_schema(request=NoteCreateSerializer, responses={201: NoteSerializer})
     def create(self, request: Request, *args: object, **kwargs: object) -> Response:
         case = self.case
