@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 
 from apps.agencies.actor import Actor
@@ -17,7 +17,7 @@ def membership_list_for_admin(*, actor: Actor | None) -> QuerySet[Membership]:
     if actor is None or actor.role != Role.AGENCY_ADMIN:
         return Membership.objects.none()
     return (Membership.objects.filter(agency_id=actor.agency_id)
-            .select_related("user", "agency").order_by("ended_at", "user__last_name",
+            .select_related("user", "agency").order_by(F("ended_at").desc(nulls_first=True), "user__last_name",
                                                        "user__username"))
 
 

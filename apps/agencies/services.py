@@ -67,12 +67,23 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
         _require_admin_of(actor=actor, agency=membership.agency)
         if membership.ended_at is not None:
             raise TransitionNotAllowed("This membership has ended.")
+        if membership.role == Role.AGENCY_ADMIN and role != Role.AGENCY_ADMIN:
+            _require_another_admin(membership=membership)
         was_manager = membership.role == Role.MANAGER
         membership.role = role
         membership.save(update_fields=["role", "updated_at"])
         if was_manager != (role == Role.MANAGER):
             _resync_cases_for(agency=membership.agency, user=membership.user)
         return membership
+
+
+def _require_another_admin(*, membership: Membership) -> None:
+    """An agency must keep at least one active agency admin."""
+    others = Membership.objects.active().filter(
+        agency_id=membership.agency_id, role=Role.AGENCY_ADMIN).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ServiceError("An agency needs at least one agency admin: add another first.",
+                           field="role")
 
 
 def membership_end(*, actor: Actor | None, membership: Membership) -> Membership:

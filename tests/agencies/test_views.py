@@ -206,3 +206,16 @@ def test_members_list_pages_by_keyset(world, monkeypatch):
     assert client.get(reverse("agencies:members") + "?after=nonsense").status_code == 404
     other = world.partner_practitioner.pk
     assert client.get(reverse("agencies:members") + f"?after={other}").status_code == 404
+
+
+def test_the_last_agency_admin_cannot_be_demoted(world):
+    from apps.agencies.models import Role
+    from apps.agencies.services import membership_change_role
+    from apps.core.exceptions import ServiceError
+    from tests.factories import actor_of
+
+    with pytest.raises(ServiceError, match="at least one agency admin"):
+        membership_change_role(actor=actor_of(world.lead_admin), membership=world.lead_admin,
+                               role=Role.PRACTITIONER)
+    world.lead_admin.refresh_from_db()
+    assert world.lead_admin.role == Role.AGENCY_ADMIN
