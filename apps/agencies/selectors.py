@@ -17,8 +17,8 @@ def membership_list_for_admin(*, actor: Actor | None) -> QuerySet[Membership]:
     if actor is None or actor.role != Role.AGENCY_ADMIN:
         return Membership.objects.none()
     return (Membership.objects.filter(agency_id=actor.agency_id)
-            .select_related("user", "agency").order_by(F("ended_at").desc(nulls_first=True), "user__last_name",
-                                                       "user__username"))
+            .select_related("user", "agency")
+            .order_by(F("ended_at").desc(nulls_first=True), "user__last_name", "user__username"))
 
 
 def membership_get_for_admin(*, actor: Actor | None, membership_id: str) -> Membership:
