@@ -50,3 +50,11 @@ stop:
 
 clean: stop
 	rm -rf .data static/dist staticfiles
+
+# Performance at scale (docs/performance.md): loads 1,000,000 cases into its own database
+# `wraparound_bench` once (reused while the scale is unchanged), then measures. BENCH_SCALE=0.01
+# for a quick run; BENCH_ARGS="--reload --explain" to rebuild and keep the query plans.
+BENCH_SCALE ?= 1.0
+.PHONY: bench
+bench: setup
+	$(PY) -m bench.run --scale $(BENCH_SCALE) $(BENCH_ARGS)

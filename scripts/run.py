@@ -31,7 +31,8 @@ def main() -> int:
         env.setdefault("REDIS_URL", embedded.redis_url())
     (ROOT / ".data").mkdir(exist_ok=True)
     commands = {
-        "web": [PY, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],
+        "web": [PY, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload",
+                "--skip-checks"],  # migrate has just run the checks
         "worker": [PY, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
                    "--concurrency=2", "--without-gossip", "--without-mingle"],
         "beat": [PY, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",

@@ -1,0 +1,64 @@
+"""One agency admin drafts a data-sharing agreement; both parties' admins sign it. JavaScript on
+and off, axe and CSP checks on every page."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from apps.agencies.models import Role
+from apps.consent.models import DataSharingAgreement, DsaStatus
+from tests.factories import make_member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_admin_drafts_an_agreement_and_both_admins_sign(visitor, world):
+    partner_admin = make_member(agency=world.partner, role=Role.AGENCY_ADMIN)
+    page = visitor.page
+    today = timezone.localdate()
+
+    visitor.sign_in(world.lead_admin)
+    visitor.goto("/sharing/")
+    visitor.check()
+    page.get_by_role("link", name="Draft an agreement").click()
+    page.wait_for_load_state()
+    visitor.check()
+    page.get_by_role("button", name="Draft agreement").click()  # nothing filled in
+    page.wait_for_load_state()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    visitor.check()
+
+    page.get_by_label("Title").fill("IDVA notification pilot")
+    page.get_by_label("Purpose of sharing").fill("Police tell the IDVA service of incidents.")
+    page.get_by_label("Lawful basis").select_option("public_task")
+    page.get_by_label("Categories of data shared").fill("Incident reference and risk level.")
+    page.get_by_label("Retention").fill("Two years.")
+    page.get_by_label("Start date").fill(today.isoformat())
+    page.get_by_label("Review date").fill((today + datetime.timedelta(days=90)).isoformat())
+    page.get_by_label("End date").fill((today + datetime.timedelta(days=365)).isoformat())
+    page.get_by_label("Safe Haven").check()
+    page.get_by_role("button", name="Draft agreement").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("dsa-status")).to_contain_text("Draft")
+    visitor.check()
+    page.get_by_role("button", name=f"Sign for {world.lead.name}").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("dsa-status")).to_contain_text("Awaiting signatures")
+    visitor.check()
+    agreement = DataSharingAgreement.objects.get(title="IDVA notification pilot")
+
+    page.context.clear_cookies()
+    visitor.sign_in(partner_admin)
+    visitor.goto(f"/sharing/agreements/{agreement.pk}/")
+    visitor.check()
+    page.get_by_role("button", name=f"Sign for {world.partner.name}").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("dsa-status")).to_contain_text("Active")
+    visitor.check()
+    agreement.refresh_from_db()
+    assert agreement.status == DsaStatus.ACTIVE
+    assert agreement.parties.filter(signed_at__isnull=True).count() == 0
