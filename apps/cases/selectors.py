@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from apps.agencies.actor import Actor
+from apps.agencies.models import Role
 from apps.cases.models import (
     Case,
     CaseGroupObjectPermission,
@@ -20,7 +22,19 @@ from apps.cases.models import (
     NoteVisibility,
 )
 from apps.cases.permissions import VIEW
+from apps.consent.models import EmergencyAccess
+from apps.consent.services import live_emergency_filter
 from apps.people.models import Relationship
+
+
+def _permission_id(codename: str) -> Subquery:
+    """The permission's id as a scalar subquery (an InitPlan run once per query). Joining
+    auth_permission and django_content_type inside the grant subquery instead makes PostgreSQL
+    estimate a handful of grants for an agency that holds 400,000, and hash them all on every
+    request (see docs/performance.md)."""
+    return Subquery(Permission.objects.filter(
+        codename=codename, content_type__app_label="cases", content_type__model="case",
+    ).values("id")[:1])
 
 
 def _granted(*, actor: Actor, codename: str) -> Q:
@@ -28,16 +42,24 @@ def _granted(*, actor: Actor, codename: str) -> Q:
     holds ``codename``. Only the acting agency counts, never the user's other agencies."""
     group_grant = CaseGroupObjectPermission.objects.filter(
         content_object=OuterRef("pk"), group_id=actor.membership.agency.group_id,
-        permission__codename=codename, permission__content_type__app_label="cases",
+        permission_id=_permission_id(codename),
     )
     user_grant = CaseUserObjectPermission.objects.filter(
         content_object=OuterRef("pk"), user_id=actor.user.pk,
-        permission__codename=codename, permission__content_type__app_label="cases",
+        permission_id=_permission_id(codename),
     )
     involved = Involvement.objects.filter(
         case=OuterRef("pk"), agency_id=actor.agency_id, ended_at__isnull=True
     )
-    return Q(Exists(group_grant)) | (Q(Exists(user_grant)) & Q(Exists(involved)))
+    if codename != VIEW:
+        return Q(Exists(group_grant)) | (Q(Exists(user_grant)) & Q(Exists(involved)))
+    # Emergency access counts only while it has not expired, even if the sweep is late.
+    emergency = EmergencyAccess.objects.filter(
+        live_emergency_filter(), case=OuterRef("pk"), user_id=actor.user.pk,
+        agency_id=actor.agency_id,
+    )
+    return Q(Exists(group_grant)) | (
+        Q(Exists(user_grant)) & (Q(Exists(involved)) | Q(Exists(emergency))))
 
 
 def case_list(*, actor: Actor | None) -> QuerySet[Case]:
@@ -56,7 +78,10 @@ def case_get(*, actor: Actor | None, case_id: UUID | str) -> Case:
 
 
 def case_capabilities(*, actor: Actor, case: Case) -> frozenset[str]:
-    """The case permissions (view/contribute/manage) the actor holds on ``case``."""
+    """The case permissions (view/contribute/manage) the actor holds on ``case``.
+
+    Grants belong to the agency; what a member may do with them also depends on their role:
+    an auditor only ever views."""
     group_perms = CaseGroupObjectPermission.objects.filter(
         content_object=case, group_id=actor.membership.agency.group_id
     ).values_list("permission__codename", flat=True)
@@ -65,7 +90,10 @@ def case_capabilities(*, actor: Actor, case: Case) -> frozenset[str]:
         content_object__involvements__agency_id=actor.agency_id,
         content_object__involvements__ended_at__isnull=True,
     ).values_list("permission__codename", flat=True)
-    return frozenset(group_perms.union(user_perms))
+    held = frozenset(group_perms.union(user_perms))
+    if actor.role == Role.AUDITOR:  # auditors read; they never change case data
+        return held & {VIEW}
+    return held
 
 
 @dataclass(frozen=True)
