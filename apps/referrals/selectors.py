@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.agencies.actor import Actor
 from apps.cases.selectors import Page
+from apps.core.permissions import permission_id
 from apps.referrals.models import (
     Referral,
     ReferralEvent,
@@ -26,7 +27,7 @@ INBOX_TABS = ("new", "awaiting", "overdue")
 def _visible(actor: Actor) -> Q:
     grant = ReferralGroupObjectPermission.objects.filter(
         content_object=OuterRef("pk"), group_id=actor.membership.agency.group_id,
-        permission__codename=VIEW, permission__content_type__app_label="referrals",
+        permission_id=permission_id(app_label="referrals", model="referral", codename=VIEW),
     )
     return Q(Exists(grant))
 
