@@ -15,3 +15,12 @@ urlpatterns += [
     path("", include("apps.people.api.urls")),
     path("", include("apps.cases.api.urls")),
 ]
+
+# Lawful sharing: consents, sharing bases, DSAs, "why can I see this", emergency access (h8).
+urlpatterns += [path("", include("apps.consent.api.urls"))]
+
+# MARAC (risk checklists, MARAC referrals, meetings, agenda items, research) and actions (issue 5).
+urlpatterns += [
+    path("", include("apps.marac.api.urls")),
+    path("", include("apps.action_plans.api.urls")),
+]

@@ -11,5 +11,11 @@ urlpatterns = [
     path("people/", include("apps.people.urls")),
     path("agency/", include("apps.agencies.urls")),
     path("", include("apps.audit.urls")),
+    path("", include("apps.marac.urls")),
+    path("", include("apps.action_plans.urls")),
+    path("", include("apps.referrals.urls")),
+    path("", include("apps.consent.urls")),
+    path("services/", include("apps.agencies.service_urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("api/", include("config.api_urls")),
 ]

@@ -34,7 +34,7 @@ def world(db) -> World:
     lead = make_agency(name="Northbridge Police")
     partner = make_agency(name="Safe Haven", kind=AgencyKind.VOLUNTARY)
     outsider = make_agency(name="Hearth Homes", kind=AgencyKind.PRIVATE)
-    return World(
+    world = World(
         lead=lead, partner=partner, outsider=outsider,
         lead_practitioner=make_member(agency=lead),
         lead_manager=make_member(agency=lead, role=Role.MANAGER),
@@ -44,6 +44,13 @@ def world(db) -> World:
         outsider_practitioner=make_member(agency=outsider),
         outsider_manager=make_member(agency=outsider, role=Role.MANAGER),
     )
+    # The three agencies share under an active data-sharing agreement (a DSA allows sharing;
+    # it never gives access by itself: the outsider still sees nothing until involved).
+    from apps.consent.services import dsa_create_active_for_demo
+
+    dsa_create_active_for_demo(agency_ids=[lead.pk, partner.pk, outsider.pk],
+                               title="Northbridge DSA", user=world.lead_admin.user)
+    return world
 
 
 @pytest.fixture

@@ -72,5 +72,10 @@ def make_case(*, lead: Membership, restricted: bool = False, **person_fields: ob
 
 def involve(*, case: Case, manager: Membership, agency: Agency,
             basis: str = "Consent given to share.", key_worker: object = None):
+    from apps.consent.services import agreement_covering, dsa_create_active_for_demo
+
+    if agreement_covering(agency_ids=(case.lead_agency_id, agency.pk)) is None:
+        dsa_create_active_for_demo(agency_ids=[case.lead_agency_id, agency.pk],
+                                   title="Test DSA", user=manager.user)
     return involvement_add(actor=actor_of(manager), case=case, agency=agency, basis=basis,
                            key_worker=key_worker)

@@ -95,6 +95,8 @@ class Involvement(TimestampedModel):
                                related_name="involvements")
     role = models.CharField(max_length=10, choices=InvolvementRole.choices)
     basis = models.TextField(help_text="Why this agency is involved and on what basis it shares.")
+    sharing_basis = models.ForeignKey("consent.SharingBasis", on_delete=models.PROTECT,
+                                      null=True, blank=True, related_name="involvements")
     key_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="key_involvements")
     started_at = models.DateTimeField()

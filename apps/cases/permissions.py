@@ -53,11 +53,17 @@ def expected_grants(*, case: Case) -> tuple[set[tuple[int, str]], set[tuple[int,
 
     An open, unrestricted case is granted to each involved agency's group. A restricted case
     is granted only to named people: each involvement's key worker and the involved agency's
-    managers.
+    managers. A live emergency access grants view to its user.
     """
+    from apps.consent.models import EmergencyAccess
+    from apps.consent.services import live_emergency_filter
+
     involvements = list(case.involvements.active().select_related("agency"))
     groups: set[tuple[int, str]] = set()
     users: set[tuple[int, str]] = set()
+    # Emergency ("break-glass") access: view only, for the named user, until it expires.
+    users |= {(u, VIEW) for u in EmergencyAccess.objects.filter(
+        live_emergency_filter(), case=case).values_list("user_id", flat=True)}
     if not case.restricted:
         for involvement in involvements:
             groups |= {(involvement.agency.group_id, c) for c in LEVELS[involvement.role]}

@@ -181,9 +181,19 @@ def case_note_add(*, actor: Actor, case: Case, text: str, kind: str = NoteKind.N
 
 
 def involvement_add(*, actor: Actor, case: Case, agency: Agency, basis: str,
-                    role: str = InvolvementRole.PARTNER, key_worker=None) -> Involvement:
-    """A manager of the lead agency involves another agency, which gains access at once."""
+                    role: str = InvolvementRole.PARTNER, key_worker=None,
+                    sharing_basis: dict[str, Any] | None = None,
+                    override_reason: str = "") -> Involvement:
+    """A manager of the lead agency involves another agency, which gains access at once.
+
+    The share goes through the enforcement check (an active DSA between the agencies and a
+    valid basis; ``sharing_basis`` holds structured basis fields, see ``sharing_basis_create``),
+    unless an emergency ``override_reason`` is given."""
+    from apps.consent.services import sharing_basis_create, sharing_check
+
     basis = (basis or "").strip()
+    if not basis and sharing_basis:
+        basis = "Structured basis recorded."
     if not basis:
         raise ServiceError("Enter the basis for involving this agency.", field="basis")
     with transaction.atomic():
@@ -200,9 +210,13 @@ def involvement_add(*, actor: Actor, case: Case, agency: Agency, basis: str,
                 user=key_worker, agency=agency).exists():
             raise ServiceError("The key worker must be a member of that agency.",
                                field="key_worker")
+        recorded = sharing_basis_create(actor=actor, **sharing_basis) if sharing_basis else None
+        sharing_check(actor=actor, from_agency=actor.agency, to_agency=agency,
+                      sharing_basis=recorded, person=case.subject, case=case,
+                      override_reason=override_reason, require_basis=False)
         involvement = Involvement.objects.create(
             case=case, agency=agency, role=role, basis=basis, key_worker=key_worker,
-            started_at=timezone.now(), started_by=actor.user,
+            started_at=timezone.now(), started_by=actor.user, sharing_basis=recorded,
         )
         case_permissions_sync(case=case)
         role_label = involvement.get_role_display().lower()
@@ -261,7 +275,7 @@ def involvement_set_key_worker(*, actor: Actor, involvement: Involvement, user) 
 
 
 def involvement_start_from_referral(*, referral_actor: Actor, case: Case, agency: Agency,
-                                   basis: str) -> Involvement:
+                                   basis: str, sharing_basis=None) -> Involvement:
     """A receiving agency accepts a referral: it becomes a partner on the case (internal; the
     referral service has already checked that ``referral_actor`` may decide the referral)."""
     with transaction.atomic():
@@ -272,11 +286,34 @@ def involvement_start_from_referral(*, referral_actor: Actor, case: Case, agency
         involvement = Involvement.objects.create(
             case=case, agency=agency, role=InvolvementRole.PARTNER, basis=basis,
             started_at=timezone.now(), started_by=referral_actor.user,
+            sharing_basis=sharing_basis,
         )
         case_permissions_sync(case=case)
         _system_note(actor=referral_actor, case=case,
                      text=f"{agency} involved as partner after accepting a referral.")
         _touch(case)
         access_record(actor=referral_actor, object_type="involvement", object_id=involvement.pk,
+                      case_id=case.pk, action="create", basis=basis)
+        return involvement
+
+
+def involvement_start_marac(*, actor: Actor, case: Case, agency: Agency,
+                            basis: str) -> Involvement:
+    """An agency joins a case on the MARAC basis (internal; the MARAC service has already
+    checked that ``actor`` may list or refer the case). An agency already involved keeps its
+    existing involvement."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        existing = case.involvements.active().filter(agency=agency).first()
+        if existing is not None:
+            return existing
+        involvement = Involvement.objects.create(
+            case=case, agency=agency, role=InvolvementRole.MARAC, basis=basis,
+            started_at=timezone.now(), started_by=actor.user,
+        )
+        case_permissions_sync(case=case)
+        _system_note(actor=actor, case=case, text=f"{agency} involved on the MARAC basis.")
+        _touch(case)
+        access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
                       case_id=case.pk, action="create", basis=basis)
         return involvement

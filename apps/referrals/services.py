@@ -21,7 +21,7 @@ from apps.cases.models import Case
 from apps.cases.permissions import CONTRIBUTE
 from apps.cases.selectors import case_capabilities
 from apps.cases.services import involvement_start_from_referral
-from apps.consent.services import sharing_basis_create
+from apps.consent.services import sharing_basis_create, sharing_check
 from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
 from apps.notifications.services import notify
 from apps.referrals.models import (
@@ -206,7 +206,8 @@ def referral_update(*, actor: Actor, referral: Referral, data: dict[str, Any]) -
         return referral
 
 
-def referral_submit(*, actor: Actor, referral: Referral) -> Referral:
+def referral_submit(*, actor: Actor, referral: Referral,
+                    override_reason: str = "") -> Referral:
     with transaction.atomic():
         referral = _lock(actor=actor, referral=referral, action="submit")
         if not referral.reason:
@@ -223,6 +224,10 @@ def referral_submit(*, actor: Actor, referral: Referral) -> Referral:
                                field="to_service")
         if CONTRIBUTE not in case_capabilities(actor=actor, case=referral.case):
             raise NotPermitted("Your agency cannot refer from this case.")
+        sharing_check(actor=actor, from_agency=referral.from_agency,
+                      to_agency=referral.to_agency, sharing_basis=referral.sharing_basis,
+                      person=referral.case.subject, case=referral.case, purpose="referral",
+                      override_reason=override_reason)
         now = timezone.now()
         target = service.response_target_hours if service else 16
         referral.status = S.SUBMITTED
@@ -268,7 +273,7 @@ def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
                  else "Referral accepted")
         referral.involvement = involvement_start_from_referral(
             referral_actor=actor, case=referral.case, agency=referral.to_agency,
-            basis=f"Referral accepted. {basis}")
+            basis=f"Referral accepted. {basis}", sharing_basis=referral.sharing_basis)
         referral.save()
         _event(actor=actor, referral=referral, from_status=S.SUBMITTED, text="Accepted.")
         _audit(actor=actor, referral=referral, action="accept")

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "apps.consent",
     "apps.notifications",
     "apps.referrals",
+    "apps.marac",
+    "apps.action_plans",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.agencies.context_processors.acting_agency",
+                "apps.notifications.context_processors.notifications",
             ],
         },
     },
@@ -236,7 +239,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "apps.cases.models.CaseStatus",
-                            "ReferralStatusEnum": "apps.referrals.models.ReferralStatus"},
+                            "ReferralStatusEnum": "apps.referrals.models.ReferralStatus",
+                            "ConsentGivenByEnum": "apps.consent.models.ConsentGivenBy",
+                            "AgencyKindEnum": "apps.agencies.models.AgencyKind",
+                            "SharingKindEnum": "apps.consent.models.BasisKind",
+                            "SharingLawfulBasisEnum": "apps.consent.models.LawfulBasis",
+                            "DsaLawfulBasisEnum": "apps.consent.models.DsaLawfulBasis",
+                            "RiskLevelEnum": "apps.cases.models.RiskLevel"},
 }
 
 CELERY_BROKER_URL = REDIS_URL
@@ -266,6 +275,22 @@ CELERY_BEAT_SCHEDULE = {
     "referrals-reminders": {
         "task": "apps.referrals.tasks.referral_reminders",
         "schedule": 300.0,
+    },
+    "consent-emergency-access-sweep": {
+        "task": "apps.consent.tasks.emergency_access_sweep",
+        "schedule": 60.0,
+    },
+    "consent-sharing-reminders": {
+        "task": "apps.consent.tasks.sharing_reminders",
+        "schedule": 3600.0,
+    },
+    "marac-research-reminders": {
+        "task": "apps.marac.tasks.research_reminders",
+        "schedule": 900.0,
+    },
+    "action-plans-reminders": {
+        "task": "apps.action_plans.tasks.action_reminders",
+        "schedule": 900.0,
     },
 }
 NOTIFICATION_MAX_ATTEMPTS = int(env("WRAPAROUND_NOTIFICATION_MAX_ATTEMPTS", "8") or 8)

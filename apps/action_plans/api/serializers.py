@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from apps.action_plans.models import Action, Priority
+from apps.cases.api.serializers import AgencyRefSerializer, display_name
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    owner_agency = AgencyRefSerializer(read_only=True)
+    owner_user = serializers.SerializerMethodField()
+    case = serializers.UUIDField(source="plan.case_id", read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Action
+        fields = ["id", "case", "description", "owner_agency", "owner_user", "due_date",
+                  "priority", "status", "overdue", "completion_note", "closed_at", "meeting",
+                  "created_at"]
+        read_only_fields = fields
+
+    def get_owner_user(self, obj: Action) -> str | None:
+        return display_name(obj.owner_user)
+
+    def get_overdue(self, obj: Action) -> bool:
+        from django.utils import timezone
+
+        return obj.is_overdue(timezone.localdate())
+
+
+class ActionCreateSerializer(serializers.Serializer):
+    case = serializers.UUIDField()
+    description = serializers.CharField()
+    owner_agency = serializers.UUIDField(help_text="An agency involved in the case.")
+    owner_user = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                          min_value=1, max_value=2**31 - 1)
+    due_date = serializers.DateField()
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.MEDIUM)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField()

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.action_plans import selectors, services
+from apps.action_plans.forms import ActionForm, CloseForm, WishesForm
+from apps.action_plans.models import ActionStatus
+from apps.agencies.decorators import actor_required
+from apps.agencies.models import Membership
+from apps.audit.services import access_record
+from apps.cases.models import CasePersonRole
+from apps.cases.permissions import CONTRIBUTE, MANAGE
+from apps.cases.selectors import case_capabilities, case_get, involvement_list
+from apps.core.exceptions import ServiceError
+from apps.core.forms import add_service_error
+
+
+def _action_form(case, data=None) -> ActionForm:
+    agencies = [inv.agency for inv in involvement_list(case=case, include_ended=False)]
+    memberships = Membership.objects.active().filter(agency__in=agencies).select_related(
+        "user", "agency").order_by("agency__name", "user__last_name")
+    return ActionForm(data, agencies=agencies, memberships=memberships)
+
+
+def _plan_page(request: HttpRequest, case, action_form=None, wishes_form=None,
+               status: int = 200) -> HttpResponse:
+    capabilities = case_capabilities(actor=request.actor, case=case)
+    plan = selectors.plan_for_case(case=case)
+    actions = selectors.plan_actions(case=case)
+    for action in actions:
+        action.may_close = action.status == ActionStatus.OPEN and CONTRIBUTE in capabilities and (
+            action.owner_agency_id == request.actor.agency_id or MANAGE in capabilities)
+    return render(request, "action_plans/plan.html", {
+        "case": case, "plan": plan, "actions": actions, "today": timezone.localdate(),
+        "can_contribute": CONTRIBUTE in capabilities,
+        "action_form": action_form or _action_form(case),
+        "wishes_form": wishes_form or WishesForm(initial={
+            "what_person_wants": plan.what_person_wants if plan else ""}),
+        "errors_form": action_form if action_form is not None and action_form.errors
+        else wishes_form,
+    }, status=status)
+
+
+@actor_required
+def plan(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = case_get(actor=request.actor, case_id=case_id)
+    access_record(actor=request.actor, object_type="action_plan", object_id=case.pk,
+                  case_id=case.pk, action="view")
+    return _plan_page(request, case)
+
+
+def _contributable(request: HttpRequest, case_id: str):
+    case = case_get(actor=request.actor, case_id=case_id)
+    if CONTRIBUTE not in case_capabilities(actor=request.actor, case=case):
+        raise Http404("No such page")
+    return case
+
+
+@actor_required
+@require_POST
+def action_new(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = _contributable(request, case_id)
+    form = _action_form(case, request.POST)
+    if form.is_valid():
+        try:
+            services.action_add(actor=request.actor, case=case, **form.service_kwargs())
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Action added.")
+            return redirect("action_plans:plan", case_id=case.pk)
+    return _plan_page(request, case, action_form=form, status=400)
+
+
+@actor_required
+@require_POST
+def wishes(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = _contributable(request, case_id)
+    form = WishesForm(request.POST)
+    if form.is_valid():
+        services.action_plan_set_wishes(actor=request.actor, case=case, **form.cleaned_data)
+        messages.success(request, "Saved what the person wants.")
+        return redirect("action_plans:plan", case_id=case.pk)
+    return _plan_page(request, case, wishes_form=form, status=400)
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def action_close(request: HttpRequest, action_id: str) -> HttpResponse:
+    action = selectors.action_get(actor=request.actor, action_id=action_id)
+    case = action.plan.case
+    if action.status != ActionStatus.OPEN:
+        raise Http404("No such page")
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        close = (services.action_complete if form.cleaned_data["outcome"] == "done"
+                 else services.action_cancel)
+        try:
+            close(actor=request.actor, action=action, note=form.cleaned_data["note"])
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Action closed.")
+            return redirect("action_plans:plan", case_id=case.pk)
+    return render(request, "action_plans/close.html",
+                  {"action": action, "case": case, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@actor_required
+def plan_print(request: HttpRequest, case_id: str) -> HttpResponse:
+    """A plain-language plan for the person: what each agency will do and who to contact.
+    It names nobody else on the case and never shows a restricted address."""
+    case = case_get(actor=request.actor, case_id=case_id)
+    plan = selectors.plan_for_case(case=case)
+    actions = [a for a in selectors.plan_actions(case=case) if a.status == ActionStatus.OPEN]
+    contacts = [inv for inv in involvement_list(case=case, include_ended=False)]
+    access_record(actor=request.actor, object_type="action_plan", object_id=case.pk,
+                  case_id=case.pk, action="print")
+    subject = case.case_people.filter(role=CasePersonRole.SUBJECT).select_related(
+        "person").first()
+    return render(request, "action_plans/plan_print.html", {
+        "case": case, "plan": plan, "actions": actions, "contacts": contacts,
+        "person": subject.person if subject else case.subject,
+    })

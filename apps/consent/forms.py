@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django import forms
+
+from apps.agencies.models import Agency, AgencyKind
+from apps.consent.models import ConsentGivenBy, ConsentMethod, DsaLawfulBasis, SharingPurpose
+
+
+class DsaForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200,
+                            error_messages={"required": "Enter a title."})
+    purpose = forms.CharField(label="Purpose of sharing", widget=forms.Textarea,
+                              max_length=5000, error_messages={"required": "Enter the purpose."})
+    lawful_basis = forms.ChoiceField(label="Lawful basis", choices=DsaLawfulBasis.choices)
+    data_categories = forms.CharField(
+        label="Categories of data shared", widget=forms.Textarea, max_length=5000,
+        error_messages={"required": "Enter the categories of data shared."})
+    retention = forms.CharField(label="Retention", widget=forms.Textarea, max_length=2000,
+                                help_text="How long each party keeps the data, and how it is "
+                                          "destroyed.",
+                                error_messages={"required": "Enter how long data is kept."})
+    start_date = forms.DateField(label="Start date", help_text="For example, 2026-12-01",
+                                 error_messages={"required": "Enter the start date.",
+                                                 "invalid": "Enter the start date as YYYY-MM-DD."})
+    review_date = forms.DateField(label="Review date", help_text="For example, 2027-06-01",
+                                  error_messages={"required": "Enter the review date.",
+                                                  "invalid": "Enter the review date as "
+                                                             "YYYY-MM-DD."})
+    end_date = forms.DateField(label="End date", help_text="For example, 2027-12-01",
+                               error_messages={"required": "Enter the end date.",
+                                               "invalid": "Enter the end date as YYYY-MM-DD."})
+    parties = forms.ModelMultipleChoiceField(
+        label="Other parties", queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Your agency is a party. Select every other agency that will sign.",
+        error_messages={"required": "Select at least one other agency."})
+
+    def __init__(self, *args: object, exclude_agency_id: object = None,
+                 **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parties"].queryset = Agency.objects.filter(active=True).exclude(
+            pk=exclude_agency_id).order_by("name")
+
+
+class TerminateForm(forms.Form):
+    reason = forms.CharField(label="Why is the agreement being terminated?",
+                             widget=forms.Textarea, max_length=2000,
+                             error_messages={"required": "Enter why the agreement is being "
+                                                         "terminated."})
+
+
+class ConsentForm(forms.Form):
+    given_by = forms.ChoiceField(label="Who gave consent", widget=forms.RadioSelect,
+                                 choices=ConsentGivenBy.choices,
+                                 error_messages={"required": "Select who gave consent."})
+    given_on = forms.DateField(label="Date consent was given", help_text="For example, "
+                               "2026-11-20", error_messages={
+                                   "required": "Enter the date consent was given.",
+                                   "invalid": "Enter the date as YYYY-MM-DD."})
+    method = forms.ChoiceField(label="How consent was given", widget=forms.RadioSelect,
+                               choices=ConsentMethod.choices,
+                               error_messages={"required": "Select how consent was given."})
+    scope_agency_kinds = forms.MultipleChoiceField(
+        label="Kinds of agency the person agreed to share with", required=False,
+        widget=forms.CheckboxSelectMultiple, choices=AgencyKind.choices)
+    scope_agencies = forms.ModelMultipleChoiceField(
+        label="Named agencies the person agreed to share with", required=False,
+        queryset=Agency.objects.filter(active=True).order_by("name"),
+        widget=forms.CheckboxSelectMultiple)
+    purposes = forms.MultipleChoiceField(
+        label="Purposes the person agreed to", widget=forms.CheckboxSelectMultiple,
+        choices=SharingPurpose.choices,
+        error_messages={"required": "Select at least one purpose the person agreed to."})
+    review_date = forms.DateField(label="Review date", help_text="For example, 2027-05-20",
+                                  error_messages={"required": "Enter the review date.",
+                                                  "invalid": "Enter the date as YYYY-MM-DD."})
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(label="Note about the withdrawal", widget=forms.Textarea,
+                           max_length=2000,
+                           error_messages={"required": "Enter a note about the withdrawal."})
+
+
+class EmergencyAccessForm(forms.Form):
+    case_reference = forms.CharField(label="Case reference", max_length=20,
+                                     help_text="For example, NB-000123",
+                                     error_messages={"required": "Enter the case reference."})
+    reason = forms.CharField(label="Why do you need to see this case now?",
+                             widget=forms.Textarea, max_length=2000,
+                             help_text="Your reason is recorded, and the lead agency's managers "
+                                       "are told at once.",
+                             error_messages={"required": "Explain the emergency."})

@@ -1,0 +1,14 @@
+"""The header's unread count: evaluated lazily, so a page that does not render the header
+(or a signed-out visitor) runs no query; otherwise one query on the partial index."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from apps.notifications.selectors import unread_count
+
+
+def notifications(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    return {"notifications_unread": SimpleLazyObject(lambda: unread_count(user))}

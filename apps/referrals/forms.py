@@ -1,0 +1,129 @@
+"""Forms for the referral screens: thin, the services check every rule again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from apps.agencies.models import Service
+from apps.consent.models import BasisKind, ConsentGivenBy, LawfulBasis
+from apps.people.forms import GovukDateField
+from apps.referrals.models import DeclineCategory, Urgency
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Service) -> str:
+        closed = "" if obj.accepting_referrals else " – not accepting referrals"
+        return f"{obj.name} ({obj.agency.name}){closed}"
+
+
+class ReferralForm(forms.Form):
+    """One screen: service, reason, urgency, what is shared, and the basis for sharing."""
+
+    to_service = ServiceChoiceField(
+        label="Service you are referring to", queryset=Service.objects.none(),
+        empty_label="Choose a service",
+        error_messages={"required": "Choose the service you are referring to.",
+                        "invalid_choice": "Choose the service you are referring to."})
+    reason = forms.CharField(label="Reason for the referral", widget=forms.Textarea,
+                             max_length=5000, required=False,
+                             help_text="What you are asking the service to do, and why now.")
+    urgency = forms.ChoiceField(label="How urgent is it?", choices=Urgency.choices,
+                                widget=forms.RadioSelect, initial=Urgency.ROUTINE,
+                                error_messages={"required": "Choose how urgent the referral is."})
+    shared_information = forms.CharField(
+        label="What you are sharing", widget=forms.Textarea, max_length=20000, required=False,
+        help_text="Filled in from the case summary. The receiving agency sees only this, the "
+                  "case reference and the person's name and date of birth until it accepts.")
+    person_told = forms.ChoiceField(
+        label="Does the person know about this referral?", choices=YES_NO,
+        widget=forms.RadioSelect, required=False)
+    not_told_reason = forms.CharField(label="If not, why not?", widget=forms.Textarea,
+                                      max_length=2000, required=False)
+    sharing_kind = forms.ChoiceField(
+        label="Basis for sharing", choices=BasisKind.choices, widget=forms.RadioSelect,
+        required=False, help_text="Needed to send the referral; a draft can be saved without it.")
+    consent_given_by = forms.ChoiceField(
+        label="Consent given by", required=False,
+        choices=[("", "Choose who gave consent"), *ConsentGivenBy.choices])
+    consent_given_on = GovukDateField(name="The date consent was given",
+                                      label="Date consent was given", required=False,
+                                      help_text="For example, 27 3 2026")
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing without consent", required=False,
+        choices=[("", "Choose a lawful basis"), *LawfulBasis.choices])
+    justification = forms.CharField(label="Why are you sharing without consent?",
+                                    widget=forms.Textarea, max_length=5000, required=False)
+
+    def __init__(self, *args: Any, services: QuerySet[Service], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_service"].queryset = services
+
+    def basis(self) -> dict[str, Any] | None:
+        """The sharing-basis fields for ``sharing_basis_create``, or None when not chosen."""
+        data = self.cleaned_data
+        if not data.get("sharing_kind"):
+            return None
+        told = data.get("person_told") != "no"
+        return {
+            "kind": data["sharing_kind"], "consent_given_by": data.get("consent_given_by", ""),
+            "consent_given_on": data.get("consent_given_on"),
+            "lawful_basis": data.get("lawful_basis", ""),
+            "justification": data.get("justification", ""), "person_told": told,
+            "not_told_reason": "" if told else data.get("not_told_reason", ""),
+        }
+
+
+class DeclineForm(forms.Form):
+    decline_category = forms.ChoiceField(
+        label="Why are you declining?", choices=DeclineCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you are declining the referral.",
+                        "invalid_choice": "Choose why you are declining the referral."})
+    decline_reason = forms.CharField(
+        label="Explain your decision", widget=forms.Textarea, max_length=5000,
+        error_messages={"required": "Explain why you are declining the referral."})
+    signpost_service = ServiceChoiceField(
+        label="Suggest a better service (optional)", queryset=Service.objects.none(),
+        required=False, empty_label="No suggestion")
+
+    def __init__(self, *args: Any, services: QuerySet[Service], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signpost_service"].queryset = services
+
+
+class InfoRequestForm(forms.Form):
+    info_request = forms.CharField(label="What information do you need?",
+                                   widget=forms.Textarea, max_length=5000,
+                                   error_messages={"required": "Enter the information you need."})
+
+
+class InfoResponseForm(forms.Form):
+    info_response = forms.CharField(label="Your answer", widget=forms.Textarea, max_length=5000,
+                                    error_messages={"required": "Enter your answer."})
+
+
+class WithdrawForm(forms.Form):
+    withdraw_reason = forms.CharField(label="Why are you withdrawing it? (optional)",
+                                      widget=forms.Textarea, max_length=2000, required=False)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(label="Outcome", widget=forms.Textarea, max_length=5000,
+                              help_text="What your agency did and what happened. The referrer "
+                                        "sees this.",
+                              error_messages={"required": "Enter the outcome."})
+
+
+class OutgoingFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", required=False, choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from apps.referrals.models import ReferralStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status"), *ReferralStatus.choices]

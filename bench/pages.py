@@ -1,0 +1,154 @@
+"""What is measured: each page's URL, its main query (through the real selector) and a bare-SQL
+lower bound of that query. Shared by ``make bench`` and the regression guard in tests/perf/."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.urls import Resolver404, resolve
+
+from apps.agencies.actor import Actor
+
+PAGE_ROWS = 26  # a page of 25 plus one to know whether there is a next page
+
+# Tables that grow with the data set: the main query of a page must never scan them whole.
+# (cases_caseuserobjectpermission holds only restricted-case and emergency grants: it stays
+# small, and PostgreSQL rightly scans a near-empty table.)
+LARGE_TABLES = frozenset({
+    "cases_case", "cases_involvement", "cases_casegroupobjectpermission",
+    "cases_caseperson", "people_person",
+    "referrals_referral", "referrals_referralgroupobjectpermission",
+    "notifications_notification", "auth_user", "agencies_membership", "audit_accessevent",
+})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    name: str
+    url: Callable[[int], str]  # request number -> path
+    api: bool
+    main_query: Callable[[], QuerySet]
+    bound_sql: str
+    bound_params: Callable[[int], list]
+
+
+def url_exists(path: str) -> bool:
+    try:
+        resolve(path.split("?", 1)[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def page_specs(*, actor: Actor, case_ids: list) -> list[PageSpec]:
+    """The measured pages for one actor. ``case_ids`` are cases the actor may see (the case
+    page cycles through them so that no single row stays hot)."""
+    from apps.cases.selectors import case_list
+    from apps.notifications.selectors import notification_list
+    from apps.referrals.selectors import inbox_queryset, referral_list
+
+    agency_id, user_id = actor.agency_id, actor.user.pk
+
+    def my_work_qs() -> QuerySet:
+        return case_list(actor=actor).select_related("subject", "lead_agency").order_by(
+            "-last_activity_at", "-pk")[:PAGE_ROWS]
+
+    def case_qs() -> QuerySet:
+        return case_list(actor=actor).select_related("subject", "lead_agency").filter(
+            pk=case_ids[0])
+
+    def inbox_qs() -> QuerySet:
+        return inbox_queryset(actor=actor, tab="new").order_by("-submitted_at", "-pk")[:PAGE_ROWS]
+
+    def api_inbox_qs() -> QuerySet:  # the API pages every list on (created_at, id)
+        return inbox_queryset(actor=actor, tab="new").order_by("-created_at", "-pk")[:PAGE_ROWS]
+
+    def outgoing_qs() -> QuerySet:
+        return referral_list(actor=actor).filter(from_agency_id=agency_id).order_by(
+            "-created_at", "-pk")[:PAGE_ROWS]
+
+    def notifications_qs() -> QuerySet:
+        return notification_list(user=actor.user)[:PAGE_ROWS]
+
+    my_work_sql = """
+SELECT c.id, c.reference, c.status, c.risk_level, c.last_activity_at, p.given_name,
+       p.family_name, p.date_of_birth, a.name
+FROM cases_case c
+JOIN cases_involvement i ON i.case_id = c.id AND i.agency_id = %s AND i.ended_at IS NULL
+JOIN people_person p ON p.id = c.subject_id
+JOIN agencies_agency a ON a.id = c.lead_agency_id
+ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 26"""
+    case_sql = """
+SELECT c.*, p.* FROM cases_case c JOIN people_person p ON p.id = c.subject_id
+WHERE c.id = %s AND EXISTS (SELECT 1 FROM cases_involvement i WHERE i.case_id = c.id
+  AND i.agency_id = %s AND i.ended_at IS NULL)"""
+    inbox_sql = """
+SELECT r.*, c.reference FROM referrals_referral r JOIN cases_case c ON c.id = r.case_id
+WHERE r.to_agency_id = %s AND r.status = 'submitted' AND r.seen_at IS NULL
+ORDER BY r.submitted_at DESC, r.id DESC LIMIT 26"""
+    outgoing_sql = """
+SELECT r.*, c.reference FROM referrals_referral r JOIN cases_case c ON c.id = r.case_id
+WHERE r.from_agency_id = %s ORDER BY r.created_at DESC, r.id DESC LIMIT 26"""
+    notifications_sql = """
+SELECT n.* FROM notifications_notification n WHERE n.recipient_id = %s
+ORDER BY n.created_at DESC, n.id DESC LIMIT 26"""
+
+    def case_url(k: int) -> str:
+        return f"/cases/{case_ids[k % len(case_ids)]}/"
+
+    specs = [
+        PageSpec("my work", lambda k: "/cases/", False, my_work_qs, my_work_sql,
+                 lambda k: [agency_id]),
+        PageSpec("case page", case_url, False, case_qs, case_sql,
+                 lambda k: [case_ids[k % len(case_ids)], agency_id]),
+        PageSpec("referral inbox", lambda k: "/referrals/inbox/", False, inbox_qs, inbox_sql,
+                 lambda k: [agency_id]),
+        PageSpec("outgoing referrals", lambda k: "/referrals/outgoing/", False, outgoing_qs,
+                 outgoing_sql, lambda k: [agency_id]),
+        PageSpec("notifications", lambda k: "/notifications/", False, notifications_qs,
+                 notifications_sql, lambda k: [user_id]),
+        PageSpec("API cases", lambda k: "/api/v1/cases/", True, my_work_qs, my_work_sql,
+                 lambda k: [agency_id]),
+        PageSpec("API referral inbox", lambda k: "/api/v1/referrals/?box=inbox&tab=new", True,
+                 api_inbox_qs, inbox_sql.replace("submitted_at", "created_at"),
+                 lambda k: [agency_id]),
+        PageSpec("API outgoing referrals", lambda k: "/api/v1/referrals/?box=outgoing", True,
+                 outgoing_qs, outgoing_sql, lambda k: [agency_id]),
+        PageSpec("API notifications", lambda k: "/api/v1/notifications/", True,
+                 notifications_qs, notifications_sql, lambda k: [user_id]),
+    ]
+    return [spec for spec in specs if url_exists(spec.url(0))]
+
+
+def plan_of(queryset: QuerySet) -> dict:
+    """The executed plan (EXPLAIN ANALYZE, JSON) of the queryset's SQL."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        raw = cursor.fetchone()[0]
+    return (json.loads(raw) if isinstance(raw, str) else raw)[0]
+
+
+def seq_scans(plan: dict, tables: frozenset[str] = LARGE_TABLES) -> list[str]:
+    """The large tables the plan reads by sequential scan."""
+    found: list[str] = []
+
+    def walk(node: dict) -> None:
+        if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in tables:
+            found.append(node["Relation Name"])
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan["Plan"])
+    return found
+
+
+def plan_text(queryset: QuerySet) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
