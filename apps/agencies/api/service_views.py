@@ -6,7 +6,7 @@ from rest_framework import serializers, viewsets
 
 from apps.agencies.models import Service
 from apps.agencies.service_selectors import service_list
-from apps.referrals.api.actor import request_actor
+from apps.core.api.actor import actor_or_404
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -30,7 +30,7 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         params = self.request.query_params
         return service_list(
-            actor=request_actor(self.request), q=params.get("q", "")[:100],
+            actor=actor_or_404(self.request), q=params.get("q", "")[:100],
             need=params.get("need", ""), area=params.get("area", ""),
             kind=params.get("kind", ""),
             accepting_only=params.get("accepting", "") in {"1", "true", "yes"},

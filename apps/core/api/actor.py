@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.http import Http404
 from rest_framework.request import Request
 
 from apps.agencies.actor import Actor
@@ -25,3 +26,11 @@ def actor_from_request(request: Request) -> Actor | None:
     if actor.user.pk != request.user.pk:
         return None
     return replace(actor, channel="api")
+
+
+def actor_or_404(request: Request) -> Actor:
+    """The actor, or 404 for a user acting for no agency (they may see nothing)."""
+    actor = actor_from_request(request)
+    if actor is None:
+        raise Http404("No acting agency")
+    return actor

@@ -10,8 +10,8 @@ from rest_framework.response import Response
 
 from apps.agencies.service_selectors import service_get
 from apps.cases.selectors import case_get
+from apps.core.api.actor import actor_or_404
 from apps.referrals import services
-from apps.referrals.api.actor import request_actor
 from apps.referrals.api.serializers import (
     DeclineSerializer,
     ReferralCreateSerializer,
@@ -33,7 +33,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
-        actor = request_actor(self.request)
+        actor = actor_or_404(self.request)
         params = self.request.query_params
         box = params.get("box", "")
         if box == "inbox":
@@ -50,10 +50,10 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return rows
 
     def get_serializer_context(self) -> dict:
-        return {**super().get_serializer_context(), "actor": request_actor(self.request)}
+        return {**super().get_serializer_context(), "actor": actor_or_404(self.request)}
 
     def _get(self, pk: str) -> Referral:
-        return referral_get(actor=request_actor(self.request), referral_id=pk)
+        return referral_get(actor=actor_or_404(self.request), referral_id=pk)
 
     def _done(self, referral: Referral, code: int = status.HTTP_200_OK) -> Response:
         fresh = self._get(referral.pk)
@@ -62,14 +62,14 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     @extend_schema(responses=ReferralDetailSerializer)
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        actor = request_actor(request)
+        actor = actor_or_404(request)
         referral = services.referral_open(actor=actor, referral=self._get(pk))
         return Response(ReferralDetailSerializer(referral,
                                                  context=self.get_serializer_context()).data)
 
     @extend_schema(request=ReferralCreateSerializer, responses=ReferralDetailSerializer)
     def create(self, request: Request) -> Response:
-        actor = request_actor(request)
+        actor = actor_or_404(request)
         data = ReferralCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -91,19 +91,19 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(request=None, responses=ReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        return self._done(services.referral_submit(actor=request_actor(request),
+        return self._done(services.referral_submit(actor=actor_or_404(request),
                                                    referral=self._get(pk)))
 
     @extend_schema(request=None, responses=ReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
-        return self._done(services.referral_accept(actor=request_actor(request),
+        return self._done(services.referral_accept(actor=actor_or_404(request),
                                                    referral=self._get(pk)))
 
     @extend_schema(request=DeclineSerializer, responses=ReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str | None = None) -> Response:
-        actor = request_actor(request)
+        actor = actor_or_404(request)
         referral = self._get(pk)
         data = DeclineSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -129,25 +129,25 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def request_info(self, request: Request, pk: str | None = None) -> Response:
         referral = self._get(pk)
         return self._done(services.referral_request_info(
-            actor=request_actor(request), referral=referral, question=self._text(request)))
+            actor=actor_or_404(request), referral=referral, question=self._text(request)))
 
     @extend_schema(request=TextSerializer, responses=ReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: str | None = None) -> Response:
         referral = self._get(pk)
         return self._done(services.referral_respond(
-            actor=request_actor(request), referral=referral, answer=self._text(request)))
+            actor=actor_or_404(request), referral=referral, answer=self._text(request)))
 
     @extend_schema(request=TextSerializer, responses=ReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         referral = self._get(pk)
         return self._done(services.referral_withdraw(
-            actor=request_actor(request), referral=referral, reason=self._text(request)))
+            actor=actor_or_404(request), referral=referral, reason=self._text(request)))
 
     @extend_schema(request=TextSerializer, responses=ReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str | None = None) -> Response:
         referral = self._get(pk)
         return self._done(services.referral_complete(
-            actor=request_actor(request), referral=referral, outcome=self._text(request)))
+            actor=actor_or_404(request), referral=referral, outcome=self._text(request)))
