@@ -18,6 +18,11 @@ SELECT now(), %(user)s, %(agency)s, %(object_type)s, %(object_id)s, %(case)s, %(
               FROM cases_involvement i
              WHERE i.case_id = %(case)s AND i.agency_id = %(agency)s AND i.ended_at IS NULL
              LIMIT 1),
+           (SELECT 'emergency access'
+              FROM consent_emergencyaccess e
+             WHERE e.case_id = %(case)s AND e.user_id = %(user)s AND e.ended_at IS NULL
+               AND e.expires_at > now()
+             LIMIT 1),
            'no involvement'),
        %(channel)s
 """
@@ -28,7 +33,8 @@ def access_record(*, actor: Actor | None, object_type: str, object_id: UUID, act
     """Record one read or write of case data by ``actor``, with the basis of the access.
 
     Without an explicit ``basis``, a case-scoped event records the acting agency's involvement
-    role at that moment (``lead involvement``, ``partner involvement`` …).
+    role at that moment (``lead involvement``, ``partner involvement`` …), or the user's live
+    ``emergency access``.
     """
     params = {
         "user": actor.user.pk if actor else None,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from apps.agencies.models import Role
 from apps.audit.models import AccessEvent
 from tests.conftest import client_for
-from tests.factories import make_case, make_member
+from tests.factories import actor_of, make_case, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +75,15 @@ def test_api_reads_of_cases_and_notes_are_audited_as_api(world, shared_case):
     events = AccessEvent.objects.filter(case_id=shared_case.pk, channel="api", action="view")
     assert set(events.values_list("object_type", flat=True)) == {"case", "case_notes"}
     assert set(events.values_list("basis", flat=True)) == {"partner involvement"}
+
+
+def test_a_view_through_emergency_access_is_audited_as_such(world, shared_case):
+    from apps.consent.services import emergency_access_start
+
+    emergency_access_start(actor=actor_of(world.outsider_manager), case=shared_case,
+                           reason="Child reported missing tonight; need contacts.")
+    response = client_for(world.outsider_manager).get(
+        reverse("cases:detail", args=[shared_case.pk]))
+    assert response.status_code == 200
+    event = AccessEvent.objects.filter(case_id=shared_case.pk, action="view").latest("id")
+    assert event.basis == "emergency access"

@@ -72,24 +72,13 @@ def test_query_counts_are_fixed_and_equal_for_largest_and_smallest_agency(scale_
         assert counts[0] <= MAX_QUERIES, (name, counts)
 
 
-# The referral selector joins auth_permission and django_content_type inside its grant
-# subquery; PostgreSQL then estimates one visible referral and plans hash joins over whole
-# tables (1.5 s for "outgoing referrals" at 100,000 cases). The fix (permission id as a scalar
-# subquery, as apps/cases/selectors.py now does) is in docs/performance.md; it belongs to
-# apps/referrals/selectors.py, outside this change. Remove this marker when it lands.
-REFERRAL_SELECTOR_FIX = pytest.mark.xfail(
-    reason="apps/referrals/selectors.py: permission id as a scalar subquery "
-           "(docs/performance.md)", strict=False)
 PAGES = ["my work", "case page", "referral inbox", "outgoing referrals", "notifications",
          "API referral inbox"]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("label", ["largest", "smallest"])
-@pytest.mark.parametrize("page", [
-    pytest.param(page, marks=REFERRAL_SELECTOR_FIX) if "referral" in page else page
-    for page in PAGES
-])
+@pytest.mark.parametrize("page", PAGES)
 def test_main_query_uses_indexes(scale_data, label, page):
     _actor, _browser, _api, specs = _pages(label)
     spec = next((spec for spec in specs if spec.name == page), None)

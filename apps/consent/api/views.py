@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -26,7 +25,7 @@ from apps.consent.api.serializers import (
     WhySerializer,
     WithdrawSerializer,
 )
-from apps.core.api.actor import actor_from_request
+from apps.core.api.actor import actor_or_404
 from apps.core.api.pagination import KeysetCursorPagination
 from apps.core.api.viewsets import ScopedGenericViewSet
 from apps.people.selectors import person_get
@@ -169,9 +168,7 @@ class CaseWhyView(APIView):
 
     @extend_schema(responses=WhySerializer)
     def get(self, request: Request, case_id: str) -> Response:
-        actor = actor_from_request(request)
-        if actor is None:
-            raise Http404("No such case")
+        actor = actor_or_404(request)
         case = case_get(actor=actor, case_id=case_id)
         return Response(WhySerializer(selectors.access_explanation(actor=actor,
                                                                    case=case)).data)
