@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -53,6 +54,7 @@ class PrivateRedis:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -78,6 +80,7 @@ def ensure_loaded(scale: float, *, reload: bool, log=print) -> dict:
         marker = _marker()
         if marker and marker["scale"] == scale:
             log(f"Reusing {name}: loaded at scale {scale} on {marker['loaded_at']}")
+            call_command("migrate", verbosity=0, interactive=False)  # e.g. a new index
             with transaction.atomic(), connection.cursor() as cursor:
                 load_actions_if_missing(cursor, Sizes(scale), log=log)
             return marker
@@ -461,6 +464,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", default=str(ROOT / "bench-results.json"))
     args = parser.parse_args(argv)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    if "WRAPAROUND_BENCH_DB" not in os.environ:  # one database per scale: a quick run at
+        # another scale never drops the full data set
+        suffix = "" if args.scale == 1.0 else "_" + f"{args.scale:g}".replace(".", "_")
+        os.environ["WRAPAROUND_BENCH_DB"] = f"wraparound_bench{suffix}"
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the private Redis too
     redis = PrivateRedis()
     redis.start()
