@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
@@ -24,17 +23,12 @@ from apps.cases.models import (
 from apps.cases.permissions import VIEW
 from apps.consent.models import EmergencyAccess
 from apps.consent.services import live_emergency_filter
+from apps.core.permissions import permission_id
 from apps.people.models import Relationship
 
 
 def _permission_id(codename: str) -> Subquery:
-    """The permission's id as a scalar subquery (an InitPlan run once per query). Joining
-    auth_permission and django_content_type inside the grant subquery instead makes PostgreSQL
-    estimate a handful of grants for an agency that holds 400,000, and hash them all on every
-    request (see docs/performance.md)."""
-    return Subquery(Permission.objects.filter(
-        codename=codename, content_type__app_label="cases", content_type__model="case",
-    ).values("id")[:1])
+    return permission_id(app_label="cases", model="case", codename=codename)
 
 
 def _granted(*, actor: Actor, codename: str) -> Q:
