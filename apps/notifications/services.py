@@ -118,8 +118,12 @@ def reminders_claim(*, kind: str, stage: str, targets: QuerySet) -> list[UUID]:
         cursor.execute(
             f"INSERT INTO {table} (kind, target_id, stage, sent_at) "  # noqa: S608 - our SQL
             f"SELECT %s, t.pk, %s, %s FROM ({sql}) AS t(pk) "
+            # Skip what was already sent (an anti-join on the unique index), so an idle sweep
+            # reads the ledger instead of offering every past-due row to the insert.
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} r "
+            f"WHERE r.kind = %s AND r.stage = %s AND r.target_id = t.pk) "
             f"ON CONFLICT (kind, target_id, stage) DO NOTHING RETURNING target_id",
-            [kind, stage, timezone.now(), *params],
+            [kind, stage, timezone.now(), *params, kind, stage],
         )
         return [row[0] for row in cursor.fetchall()]
 
