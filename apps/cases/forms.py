@@ -45,6 +45,12 @@ class InvolvementForm(forms.Form):
         help_text="What the person agreed to, or the lawful basis for sharing without consent.",
         error_messages={"required": "Enter the basis for involving this agency."},
     )
+    override_reason = forms.CharField(
+        label="Emergency override (only if sharing is refused)", widget=forms.Textarea,
+        max_length=2000, required=False,
+        help_text="If there is no data-sharing agreement with this agency and someone is at "
+                  "immediate risk, say why it must be involved now. Both agencies' admins "
+                  "are told and the share is flagged in the audit.")
 
     def __init__(self, *args: object, agencies: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -91,3 +91,10 @@ class EmergencyAccessForm(forms.Form):
                              help_text="Your reason is recorded, and the lead agency's managers "
                                        "are told at once.",
                              error_messages={"required": "Explain the emergency."})
+
+
+class SharingPolicyForm(forms.Form):
+    without_consent_needs_approval = forms.BooleanField(
+        label="Sharing without consent needs a manager's approval first", required=False,
+        help_text="When ticked, a practitioner's decision to share without consent is held "
+                  "until a manager of your agency approves it.")

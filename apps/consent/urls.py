@@ -5,6 +5,7 @@ from apps.consent import views
 app_name = "consent"
 urlpatterns = [
     path("sharing/", views.sharing_home, name="home"),
+    path("sharing/policy/", views.sharing_policy, name="policy"),
     path("sharing/agreements/new/", views.dsa_new, name="dsa-new"),
     path("sharing/agreements/<uuid:agreement_id>/", views.dsa_detail, name="dsa-detail"),
     path("sharing/agreements/<uuid:agreement_id>/sign/", views.dsa_sign, name="dsa-sign"),

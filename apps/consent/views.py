@@ -16,9 +16,11 @@ from apps.consent.forms import (
     ConsentForm,
     DsaForm,
     EmergencyAccessForm,
+    SharingPolicyForm,
     TerminateForm,
     WithdrawForm,
 )
+from apps.consent.models import SharingPolicy
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 from apps.people.selectors import person_get
@@ -29,9 +31,13 @@ def sharing_home(request: HttpRequest) -> HttpResponse:
     """The acting agency's data-sharing agreements (newest first) and flagged involvements."""
     agreements = list(selectors.dsa_list(actor=request.actor)[:100])
     flagged = list(selectors.flagged_involvements(actor=request.actor)[:100])
+    policy = SharingPolicy.objects.filter(agency_id=request.actor.agency_id).first()
     return render(request, "consent/sharing_home.html", {
         "agreements": agreements, "flagged": flagged,
         "can_draft": request.actor.is_agency_admin,
+        "policy_form": SharingPolicyForm(initial={
+            "without_consent_needs_approval": bool(
+                policy and policy.without_consent_needs_approval)}),
     })
 
 
@@ -173,3 +179,18 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     return render(request, "consent/emergency_access.html", {"form": form, "hours": hours},
                   status=400 if form.errors else 200)
 
+
+
+@actor_required
+@require_http_methods(["POST"])
+def sharing_policy(request: HttpRequest) -> HttpResponse:
+    """An agency admin sets whether sharing without consent needs a manager's approval."""
+    if not request.actor.is_agency_admin:
+        raise Http404("No such page")
+    form = SharingPolicyForm(request.POST)
+    form.is_valid()  # a checkbox: absent means False, so the form is always valid
+    services.sharing_policy_set(
+        actor=request.actor,
+        without_consent_needs_approval=form.cleaned_data["without_consent_needs_approval"])
+    messages.success(request, "Sharing policy saved.")
+    return redirect("consent:home")

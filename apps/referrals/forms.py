@@ -29,6 +29,12 @@ class ReferralForm(forms.Form):
         empty_label="Choose a service",
         error_messages={"required": "Choose the service you are referring to.",
                         "invalid_choice": "Choose the service you are referring to."})
+    override_reason = forms.CharField(
+        label="Emergency override (only if sharing is refused)", widget=forms.Textarea,
+        max_length=2000, required=False,
+        help_text="If there is no data-sharing agreement or valid basis and someone is at "
+                  "immediate risk, say why this must be shared now. Both agencies' admins are "
+                  "told and the share is flagged in the audit.")
     reason = forms.CharField(label="Reason for the referral", widget=forms.Textarea,
                              max_length=5000, required=False,
                              help_text="What you are asking the service to do, and why now.")

@@ -147,11 +147,14 @@ def _service_for(*, service: Service | None, agency: Agency | None) -> tuple[Ser
 def referral_create(*, actor: Actor, case: Case, to_service: Service | None = None,
                     to_agency: Agency | None = None, reason: str = "",
                     urgency: str = Urgency.ROUTINE, shared_information: str | None = None,
-                    basis: dict[str, Any] | None = None, submit: bool = False) -> Referral:
+                    basis: dict[str, Any] | None = None, submit: bool = False,
+                    override_reason: str = "") -> Referral:
     """Start a referral from a case in one step; ``submit=True`` sends it at once.
 
     ``basis`` holds the sharing-basis fields (see ``sharing_basis_create``); a draft may be
-    saved without it, a submission may not. Nothing is saved when anything is invalid."""
+    saved without it, a submission may not. Nothing is saved when anything is invalid.
+    ``override_reason`` sends it in an emergency although the sharing check refuses it
+    (audited and notified, see ``apps.consent.services.sharing_check``)."""
     to_service, to_agency = _service_for(service=to_service, agency=to_agency)
     if to_agency.pk == actor.agency_id:
         raise ServiceError("Refer to another agency, not your own.", field="to_service")
@@ -176,7 +179,8 @@ def referral_create(*, actor: Actor, case: Case, to_service: Service | None = No
         _event(actor=actor, referral=referral, from_status="", text="Draft started.")
         _audit(actor=actor, referral=referral, action="create")
         if submit:
-            referral = referral_submit(actor=actor, referral=referral)
+            referral = referral_submit(actor=actor, referral=referral,
+                                       override_reason=override_reason)
         return referral
 
 

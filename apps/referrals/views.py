@@ -83,7 +83,8 @@ def referral_new(request: HttpRequest, case_id: str) -> HttpResponse:
                 actor=request.actor, case=case, to_service=data["to_service"],
                 reason=data["reason"], urgency=data["urgency"],
                 shared_information=data["shared_information"], basis=form.basis(),
-                submit=request.POST.get("action") == "submit")
+                submit=request.POST.get("action") == "submit",
+                override_reason=data["override_reason"])
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -127,8 +128,9 @@ def referral_edit(request: HttpRequest, referral_id: str) -> HttpResponse:
                 referral = services.referral_update(actor=request.actor, referral=referral,
                                                     data=changes)
                 if request.POST.get("action") == "submit":
-                    referral = services.referral_submit(actor=request.actor,
-                                                        referral=referral)
+                    referral = services.referral_submit(
+                        actor=request.actor, referral=referral,
+                        override_reason=data["override_reason"])
         except ServiceError as error:
             add_service_error(form, error)
         else:

@@ -136,6 +136,7 @@ UI: dict[str, tuple[str, Rule]] = {
     "referrals:complete": ("post", case_bound(*POSTED)),
     # Lawful sharing: the agreement is between the lead and the partner agency.
     "consent:home": ("get", anyone(200)),
+    "consent:policy": ("post", admins_of_own_agency(302)),
     "consent:dsa-new": ("get", admins_of_own_agency(200)),
     "consent:dsa-detail": ("get", case_bound(200)),
     "consent:dsa-sign": ("post", case_bound(*POSTED)),

@@ -143,6 +143,9 @@ class InvolvementCreateSerializer(serializers.Serializer):
     basis = serializers.CharField(help_text="Why the agency is involved and on what basis "
                                   "information is shared with it.")
     role = serializers.ChoiceField(choices=INVOLVEMENT_ROLES, default=InvolvementRole.PARTNER)
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text="Emergency only: involve although the sharing check refuses (audited).")
 
 
 class InvolvementEndSerializer(serializers.Serializer):

@@ -121,8 +121,17 @@ class ReferralCreateSerializer(SharingBasisInput):
     shared_information = serializers.CharField(required=False, allow_blank=True,
                                                allow_null=True, default=None)
     submit = serializers.BooleanField(required=False, default=False)
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text="Emergency only: send although the sharing check refuses (audited).")
     sharing_kind = serializers.ChoiceField(choices=BasisKind.choices, required=False,
                                            allow_blank=True, default="")
+
+
+class SubmitSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text="Emergency only: send although the sharing check refuses (audited).")
 
 
 class DeclineSerializer(serializers.Serializer):

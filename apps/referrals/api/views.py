@@ -18,6 +18,7 @@ from apps.referrals.api.serializers import (
     ReferralDetailSerializer,
     ReferralSerializer,
     SharingBasisInput,
+    SubmitSerializer,
     TextSerializer,
 )
 from apps.referrals.models import Referral
@@ -85,14 +86,20 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             actor=actor, case=case, to_service=service, reason=values["reason"],
             urgency=values["urgency"], shared_information=values["shared_information"],
             basis=SharingBasisInput.basis(values), submit=values["submit"],
+            override_reason=values["override_reason"],
         )
         return self._done(referral, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=ReferralDetailSerializer)
+    @extend_schema(request=SubmitSerializer, responses=ReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        return self._done(services.referral_submit(actor=actor_or_404(request),
-                                                   referral=self._get(pk)))
+        actor = actor_or_404(request)
+        referral = self._get(pk)
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._done(services.referral_submit(
+            actor=actor, referral=referral,
+            override_reason=data.validated_data["override_reason"]))
 
     @extend_schema(request=None, responses=ReferralDetailSerializer)
     @action(detail=True, methods=["post"])
