@@ -25,9 +25,10 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
+
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium")
     if not (Path(settings.BASE_DIR) / "static" / "dist" / "app.js").exists():
         pytest.fail("static/dist is not built: run `npm run build` (make does it)")
     with sync_api.sync_playwright() as playwright:
