@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from apps.agencies.models import Agency
 from apps.cases.models import CasePersonRole, CaseStatus, NoteKind, NoteVisibility, RiskLevel
+from apps.consent.forms import SharingBasisFields
 from apps.people.forms import PersonDetailsForm
 from apps.people.models import Person, RelationshipKind
 
@@ -36,13 +37,13 @@ class CaseEditForm(forms.Form):
                               max_length=5000)
 
 
-class InvolvementForm(forms.Form):
+class InvolvementForm(SharingBasisFields):
     agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none(),
                                     empty_label="Choose an agency",
                                     error_messages={"required": "Choose an agency."})
     basis = forms.CharField(
-        label="Basis for involving this agency", widget=forms.Textarea, max_length=2000,
-        help_text="What the person agreed to, or the lawful basis for sharing without consent.",
+        label="Why this agency is involved", widget=forms.Textarea, max_length=2000,
+        help_text="In plain words; record the basis for sharing below.",
         error_messages={"required": "Enter the basis for involving this agency."},
     )
     override_reason = forms.CharField(

@@ -200,7 +200,10 @@ def involvement_add(request: HttpRequest, case_id: str) -> HttpResponse:
     form = InvolvementForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         try:
-            services.involvement_add(actor=request.actor, case=case, **form.cleaned_data)
+            data = form.cleaned_data
+            services.involvement_add(
+                actor=request.actor, case=case, agency=data["agency"], basis=data["basis"],
+                sharing_basis=form.basis(), override_reason=data["override_reason"])
         except ServiceError as error:
             add_service_error(form, error)
         else:

@@ -3,7 +3,15 @@ from __future__ import annotations
 from django import forms
 
 from apps.agencies.models import Agency, AgencyKind
-from apps.consent.models import ConsentGivenBy, ConsentMethod, DsaLawfulBasis, SharingPurpose
+from apps.consent.models import (
+    BasisKind,
+    ConsentGivenBy,
+    ConsentMethod,
+    DsaLawfulBasis,
+    LawfulBasis,
+    SharingPurpose,
+)
+from apps.people.forms import GovukDateField
 
 
 class DsaForm(forms.Form):
@@ -98,3 +106,44 @@ class SharingPolicyForm(forms.Form):
         label="Sharing without consent needs a manager's approval first", required=False,
         help_text="When ticked, a practitioner's decision to share without consent is held "
                   "until a manager of your agency approves it.")
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class SharingBasisFields(forms.Form):
+    """The structured basis for a share, one set of fields wherever information goes to
+    another agency (referrals, involvements). ``basis()`` gives ``sharing_basis_create``'s
+    arguments, or None when no basis was chosen."""
+
+    person_told = forms.ChoiceField(
+        label="Does the person know about this?", choices=YES_NO, widget=forms.RadioSelect,
+        required=False)
+    not_told_reason = forms.CharField(label="If not, why not?", widget=forms.Textarea,
+                                      max_length=2000, required=False)
+    sharing_kind = forms.ChoiceField(label="Basis for sharing", choices=BasisKind.choices,
+                                     widget=forms.RadioSelect, required=False)
+    consent_given_by = forms.ChoiceField(
+        label="Consent given by", required=False,
+        choices=[("", "Choose who gave consent"), *ConsentGivenBy.choices])
+    consent_given_on = GovukDateField(name="The date consent was given",
+                                      label="Date consent was given", required=False,
+                                      help_text="For example, 27 3 2026")
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing without consent", required=False,
+        choices=[("", "Choose a lawful basis"), *LawfulBasis.choices])
+    justification = forms.CharField(label="Why are you sharing without consent?",
+                                    widget=forms.Textarea, max_length=5000, required=False)
+
+    def basis(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("sharing_kind"):
+            return None
+        told = data.get("person_told") != "no"
+        return {
+            "kind": data["sharing_kind"], "consent_given_by": data.get("consent_given_by", ""),
+            "consent_given_on": data.get("consent_given_on"),
+            "lawful_basis": data.get("lawful_basis", ""),
+            "justification": data.get("justification", ""), "person_told": told,
+            "not_told_reason": "" if told else data.get("not_told_reason", ""),
+        }

@@ -8,11 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 
 from apps.agencies.models import Service
-from apps.consent.models import BasisKind, ConsentGivenBy, LawfulBasis
-from apps.people.forms import GovukDateField
+from apps.consent.forms import SharingBasisFields
 from apps.referrals.models import DeclineCategory, Urgency
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -21,7 +18,7 @@ class ServiceChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.agency.name}){closed}"
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(SharingBasisFields):
     """One screen: service, reason, urgency, what is shared, and the basis for sharing."""
 
     to_service = ServiceChoiceField(
@@ -45,43 +42,12 @@ class ReferralForm(forms.Form):
         label="What you are sharing", widget=forms.Textarea, max_length=20000, required=False,
         help_text="Filled in from the case summary. The receiving agency sees only this, the "
                   "case reference and the person's name and date of birth until it accepts.")
-    person_told = forms.ChoiceField(
-        label="Does the person know about this referral?", choices=YES_NO,
-        widget=forms.RadioSelect, required=False)
-    not_told_reason = forms.CharField(label="If not, why not?", widget=forms.Textarea,
-                                      max_length=2000, required=False)
-    sharing_kind = forms.ChoiceField(
-        label="Basis for sharing", choices=BasisKind.choices, widget=forms.RadioSelect,
-        required=False, help_text="Needed to send the referral; a draft can be saved without it.")
-    consent_given_by = forms.ChoiceField(
-        label="Consent given by", required=False,
-        choices=[("", "Choose who gave consent"), *ConsentGivenBy.choices])
-    consent_given_on = GovukDateField(name="The date consent was given",
-                                      label="Date consent was given", required=False,
-                                      help_text="For example, 27 3 2026")
-    lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing without consent", required=False,
-        choices=[("", "Choose a lawful basis"), *LawfulBasis.choices])
-    justification = forms.CharField(label="Why are you sharing without consent?",
-                                    widget=forms.Textarea, max_length=5000, required=False)
-
     def __init__(self, *args: Any, services: QuerySet[Service], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["person_told"].label = "Does the person know about this referral?"
+        self.fields["sharing_kind"].help_text = (
+            "Needed to send the referral; a draft can be saved without it.")
         self.fields["to_service"].queryset = services
-
-    def basis(self) -> dict[str, Any] | None:
-        """The sharing-basis fields for ``sharing_basis_create``, or None when not chosen."""
-        data = self.cleaned_data
-        if not data.get("sharing_kind"):
-            return None
-        told = data.get("person_told") != "no"
-        return {
-            "kind": data["sharing_kind"], "consent_given_by": data.get("consent_given_by", ""),
-            "consent_given_on": data.get("consent_given_on"),
-            "lawful_basis": data.get("lawful_basis", ""),
-            "justification": data.get("justification", ""), "person_told": told,
-            "not_told_reason": "" if told else data.get("not_told_reason", ""),
-        }
 
 
 class DeclineForm(forms.Form):

@@ -93,3 +93,33 @@ def test_agency_admin_sets_the_sharing_policy_and_others_cannot(world):
     assert "sharing policy" in page
     client_for(world.lead_admin).post(url, {})
     assert not SharingPolicy.objects.get(agency=world.lead).without_consent_needs_approval
+
+
+def test_involvement_form_and_api_record_a_structured_sharing_basis(world):
+    from apps.consent.models import BasisKind
+
+    case = make_case(lead=world.lead_practitioner)
+    response = client_for(world.lead_manager).post(
+        reverse("cases:involvement-add", args=[case.pk]),
+        {"agency": world.partner.pk, "basis": "IDVA support.", "person_told": "no",
+         "not_told_reason": "Telling her would alert the perpetrator.",
+         "sharing_kind": "lawful_basis", "lawful_basis": "safeguarding_adult",
+         "justification": "High risk of serious harm."})
+    assert response.status_code == 302
+    involvement = case.involvements.get(agency=world.partner)
+    assert involvement.sharing_basis.kind == BasisKind.LAWFUL_BASIS
+    assert involvement.sharing_basis.person_told is False
+
+    other = make_case(lead=world.lead_practitioner)
+    api = api_client_for(world.lead_manager)
+    bad = api.post(f"/api/v1/cases/{other.pk}/involvements/",
+                   {"agency": str(world.partner.pk), "basis": "IDVA support.",
+                    "sharing_kind": "lawful_basis"}, format="json")
+    assert bad.status_code == 400
+    assert not other.involvements.filter(agency=world.partner).exists()
+    ok = api.post(f"/api/v1/cases/{other.pk}/involvements/",
+                  {"agency": str(world.partner.pk), "basis": "IDVA support.",
+                   "sharing_kind": "consent", "consent_given_by": "person",
+                   "consent_given_on": "2026-11-20"}, format="json")
+    assert ok.status_code == 201
+    assert other.involvements.get(agency=world.partner).sharing_basis.kind == BasisKind.CONSENT

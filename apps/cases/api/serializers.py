@@ -15,6 +15,8 @@ from apps.cases.models import (
     NoteVisibility,
     RiskLevel,
 )
+from apps.consent.api.serializers import SharingBasisInput
+from apps.consent.models import BasisKind
 from apps.people.models import Person
 
 
@@ -138,7 +140,7 @@ INVOLVEMENT_ROLES = [(value, label) for value, label in InvolvementRole.choices
                      if value != InvolvementRole.LEAD]
 
 
-class InvolvementCreateSerializer(serializers.Serializer):
+class InvolvementCreateSerializer(SharingBasisInput):
     agency = serializers.UUIDField(help_text="The id of an active agency (see /agencies/).")
     basis = serializers.CharField(help_text="Why the agency is involved and on what basis "
                                   "information is shared with it.")
@@ -146,6 +148,10 @@ class InvolvementCreateSerializer(serializers.Serializer):
     override_reason = serializers.CharField(
         required=False, allow_blank=True, default="",
         help_text="Emergency only: involve although the sharing check refuses (audited).")
+    sharing_kind = serializers.ChoiceField(
+        choices=BasisKind.choices, required=False, allow_blank=True, default="",
+        help_text="The structured basis for the share (with the consent or lawful-basis "
+                  "fields).")
 
 
 class InvolvementEndSerializer(serializers.Serializer):

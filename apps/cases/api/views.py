@@ -185,7 +185,8 @@ class InvolvementViewSet(CaseChildMixin, mixins.ListModelMixin, mixins.RetrieveM
             raise ValidationError({"agency": ["No active agency with that id."]})
         involvement = services.involvement_add(
             actor=self.require_actor(), case=case, agency=agency, basis=values["basis"],
-            role=values["role"], override_reason=values["override_reason"])
+            role=values["role"], override_reason=values["override_reason"],
+            sharing_basis=InvolvementCreateSerializer.basis(values))
         fresh = self.get_queryset().get(pk=involvement.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from apps.consent.models import BasisKind, ConsentGivenBy, LawfulBasis
+from apps.consent.api.serializers import SharingBasisInput
+from apps.consent.models import BasisKind
 from apps.referrals.models import DeclineCategory, Referral, ReferralEvent, Urgency
 
 
@@ -90,27 +91,6 @@ class ReferralDetailSerializer(ReferralSerializer):
         from apps.referrals.selectors import referral_events
 
         return ReferralEventSerializer(referral_events(referral=referral), many=True).data
-
-
-class SharingBasisInput(serializers.Serializer):
-    sharing_kind = serializers.ChoiceField(choices=BasisKind.choices)
-    consent_given_by = serializers.ChoiceField(choices=ConsentGivenBy.choices, required=False,
-                                               allow_blank=True, default="")
-    consent_given_on = serializers.DateField(required=False, allow_null=True, default=None)
-    lawful_basis = serializers.ChoiceField(choices=LawfulBasis.choices, required=False,
-                                           allow_blank=True, default="")
-    justification = serializers.CharField(required=False, allow_blank=True, default="")
-    person_told = serializers.BooleanField(required=False, default=True)
-    not_told_reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-    @staticmethod
-    def basis(data: dict) -> dict | None:
-        if not data.get("sharing_kind"):
-            return None
-        return {"kind": data["sharing_kind"], "consent_given_by": data["consent_given_by"],
-                "consent_given_on": data["consent_given_on"],
-                "lawful_basis": data["lawful_basis"], "justification": data["justification"],
-                "person_told": data["person_told"], "not_told_reason": data["not_told_reason"]}
 
 
 class ReferralCreateSerializer(SharingBasisInput):
