@@ -4,7 +4,9 @@
 - ``due``: open and due today or earlier -> owner.
 - ``overdue``: open and past its due date -> the owner agency's managers and, for an action
   agreed at MARAC, the area's coordinators.
-The owner is the owner user, or every member of the owner agency when none is named.
+The owner is the owner user, or every member of the owner agency when none is named. Each
+person hears once per run and kind (``apps.notifications.sweeps``): a manager whose agency has
+40 actions falling overdue today gets one escalation that counts them and links to the list.
 """
 
 from __future__ import annotations
@@ -17,18 +19,28 @@ from django.utils import timezone
 
 from apps.action_plans.models import Action, ActionStatus
 from apps.agencies.models import Role
-from apps.notifications.models import Notification
-from apps.notifications.services import backoff, reminders_claim
-from apps.referrals.reminders import _bulk_notify, _members_by_agency
+from apps.notifications.services import reminders_claim
+from apps.notifications.sweeps import Batch, Item, Summary, members_by_agency
 
 KIND = "action"
+ACTIONS_LIST = "/marac/#actions"  # "Open actions your agency owns", soonest due first
+
+SUMMARIES = {
+    "action_due_soon": Summary("{count} actions are due soon", ACTIONS_LIST),
+    "action_due": Summary("{count} actions are due today", ACTIONS_LIST),
+    "action_overdue": Summary("Escalation: {count} actions are overdue", ACTIONS_LIST),
+}
+TITLES = {
+    "before_due": ("action_due_soon", "An action on case {ref} is due soon"),
+    "due": ("action_due", "An action on case {ref} is due today"),
+    "overdue": ("action_overdue", "Escalation: an action on case {ref} is overdue"),
+}
 
 
 def action_reminders(*, today: datetime.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     days = int(getattr(settings, "ACTION_REMINDER_DAYS_BEFORE", 3))
     open_actions = Action.objects.filter(status=ActionStatus.OPEN)
-    retry_at = timezone.now() + backoff(1)
     with transaction.atomic():
         claimed = {
             "before_due": reminders_claim(
@@ -44,38 +56,26 @@ def action_reminders(*, today: datetime.date | None = None) -> dict[str, int]:
             "pk", "owner_agency_id", "owner_user_id", "plan__case_id", "plan__case__reference",
             "meeting__area__coordinating_agency_id", "meeting__area__coordinator_id")}
         agencies = {f[0] for f in facts.values()}
-        members = _members_by_agency(agencies)
-        managers = _members_by_agency(agencies, roles=(Role.MANAGER,))
+        unowned = {f[0] for f in facts.values() if not f[1]}
+        members = members_by_agency(unowned)
+        managers = members_by_agency(agencies, roles=(Role.MANAGER,))
         coordinating = {f[4] for f in facts.values() if f[4]}
-        coordinators = _members_by_agency(coordinating, roles=(Role.COORDINATOR,))
-        rows: list[Notification] = []
-
-        def add(user_ids, pk, kind, title, agency_id, case_id):
-            rows.extend(Notification(recipient_id=u, agency_id=agency_id, kind=kind,
-                                     target_type="action", target_id=pk, title=title,
-                                     url=f"/cases/{case_id}/action-plan/",
-                                     next_attempt_at=retry_at) for u in set(user_ids))
-
+        coordinators = members_by_agency(coordinating, roles=(Role.COORDINATOR,))
+        batch = Batch(SUMMARIES)
         for stage, pks in claimed.items():
+            kind, title = TITLES[stage]
             for pk in pks:
                 agency_id, user_id, case_id, ref, coord_agency, coordinator = facts[pk]
-                owner = [user_id] if user_id else members[agency_id]
-                if stage == "before_due":
-                    add(owner, pk, "action_due_soon", f"An action on case {ref} is due soon",
-                        agency_id, case_id)
-                elif stage == "due":
-                    add(owner, pk, "action_due", f"An action on case {ref} is due today",
-                        agency_id, case_id)
-                else:
-                    escalate = set(managers[agency_id])
-                    if coord_agency:
-                        escalate |= coordinators[coord_agency]
-                    if coordinator:
-                        escalate.add(coordinator)
-                    add(escalate, pk, "action_overdue",
-                        f"Escalation: an action on case {ref} is overdue", agency_id, case_id)
-        _bulk_notify(rows)
+                item = Item("action", pk, title.format(ref=ref),
+                            f"/cases/{case_id}/action-plan/")
+                if stage != "overdue":
+                    owner = [user_id] if user_id else members[agency_id]
+                    batch.tell(recipients=owner, agency_id=agency_id, kind=kind, item=item)
+                    continue
+                batch.tell(recipients=managers[agency_id], agency_id=agency_id, kind=kind,
+                           item=item)
+                if coord_agency or coordinator:  # agreed at MARAC: its coordinators too
+                    batch.tell(recipients=[*coordinators.get(coord_agency, ()), coordinator],
+                               agency_id=coord_agency or agency_id, kind=kind, item=item)
+        batch.write()
     return {stage: len(pks) for stage, pks in claimed.items()}
-
-
-

@@ -72,7 +72,7 @@ class CasePerson(TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["case", "person"], name="case_person_unique")
         ]
-        indexes = [models.Index(fields=["person"], name="case_person_person")]
+        # person_id is indexed by its foreign key; (case, person) by the unique constraint.
 
 
 class InvolvementRole(models.TextChoices):
@@ -169,9 +169,7 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
-    class Meta(UserObjectPermissionBase.Meta):
-        indexes = [models.Index(fields=["user", "permission", "content_object"],
-                                name="case_uop_user_perm")]
+    # (user, permission, content_object) is indexed by guardian's unique constraint.
 
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
@@ -179,6 +177,5 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
-    class Meta(GroupObjectPermissionBase.Meta):
-        indexes = [models.Index(fields=["group", "permission", "content_object"],
-                                name="case_gop_group_perm")]
+    # (group, permission, content_object) is indexed by guardian's unique constraint: the
+    # selectors probe it with the agency's group and the permission id (docs/performance.md).

@@ -1,6 +1,7 @@
 """Research reminders, set-based and once per stage: ``reminder`` one day before the research
 deadline and ``deadline`` when it has passed, to the agency's practitioners and managers (and,
-at the deadline, the coordinator is told which agencies have not replied)."""
+at the deadline, the coordinator is told which agencies have not replied). Each person hears
+once per run and stage (``apps.notifications.sweeps``)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,21 @@ from django.utils import timezone
 
 from apps.agencies.models import Role
 from apps.marac.models import MeetingStatus, Research
-from apps.notifications.models import Notification
-from apps.notifications.services import backoff, reminders_claim
-from apps.referrals.reminders import _bulk_notify, _members_by_agency
+from apps.notifications.services import reminders_claim
+from apps.notifications.sweeps import Batch, Item, Summary, members_by_agency
 
 KIND = "marac_research"
+
+SUMMARIES = {
+    "marac_research_reminder": Summary("{count} MARAC research requests are due tomorrow",
+                                       "/marac/"),
+    "marac_research_deadline": Summary("{count} MARAC research requests are past their "
+                                       "deadline", "/marac/"),
+}
 
 
 def research_reminders(*, now: datetime.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
-    retry_at = timezone.now() + backoff(1)
     owed = Research.objects.filter(submitted_at__isnull=True,
                                    item__meeting__status=MeetingStatus.SCHEDULED)
     with transaction.atomic():
@@ -34,9 +40,9 @@ def research_reminders(*, now: datetime.datetime | None = None) -> dict[str, int
         facts = {row[0]: row[1:] for row in Research.objects.filter(pk__in=ids).values_list(
             "pk", "agency_id", "item__meeting_id", "item__case__reference",
             "item__meeting__coordinator_id")}
-        staff = _members_by_agency({f[0] for f in facts.values()},
-                                   roles=(Role.PRACTITIONER, Role.MANAGER))
-        rows: list[Notification] = []
+        staff = members_by_agency({f[0] for f in facts.values()},
+                                  roles=(Role.PRACTITIONER, Role.MANAGER))
+        batch = Batch(SUMMARIES)
         for stage, pks in claimed.items():
             for pk in pks:
                 agency_id, meeting_id, ref, coordinator = facts[pk]
@@ -45,10 +51,9 @@ def research_reminders(*, now: datetime.datetime | None = None) -> dict[str, int
                 recipients = set(staff[agency_id])
                 if stage == "deadline":
                     recipients.add(coordinator)
-                rows.extend(Notification(
-                    recipient_id=u, agency_id=agency_id, kind=f"marac_research_{stage}",
-                    target_type="marac_meeting", target_id=meeting_id, title=title,
-                    url=f"/marac/meetings/{meeting_id}/", next_attempt_at=retry_at)
-                    for u in recipients)
-        _bulk_notify(rows)
+                batch.tell(recipients=recipients, agency_id=agency_id,
+                           kind=f"marac_research_{stage}",
+                           item=Item("marac_meeting", meeting_id, title,
+                                     f"/marac/meetings/{meeting_id}/"))
+        batch.write()
     return {stage: len(pks) for stage, pks in claimed.items()}

@@ -50,7 +50,6 @@ class Person(TimestampedModel):
         indexes = [
             models.Index(fields=["family_name", "given_name", "date_of_birth"],
                          name="person_name_dob"),
-            models.Index(fields=["created_by_agency"], name="person_created_by_agency"),
         ]
 
     def __str__(self) -> str:

@@ -101,7 +101,6 @@ class Referral(TimestampedModel):
                          name="referral_open_due"),
             models.Index(fields=["escalate_at"], condition=Q(status="submitted"),
                          name="referral_open_escalate"),
-            models.Index(fields=["case"], name="referral_case"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(from_agency=models.F("to_agency")),
@@ -137,6 +136,4 @@ class ReferralUserObjectPermission(UserObjectPermissionBase):
 class ReferralGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
 
-    class Meta(GroupObjectPermissionBase.Meta):
-        indexes = [models.Index(fields=["group", "permission", "content_object"],
-                                name="referral_gop_group_perm")]
+    # (group, permission, content_object) is indexed by guardian's unique constraint.

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.agencies.actor import Actor
 from apps.cases.selectors import Page
+from apps.core.db import joins_as_written
 from apps.core.permissions import permission_id
 from apps.referrals.models import (
     Referral,
@@ -33,7 +34,9 @@ def _visible(actor: Actor) -> Q:
 
 
 def referral_list(*, actor: Actor | None) -> QuerySet[Referral]:
-    """Every referral the acting agency may see (sent by it, or submitted to it)."""
+    """Every referral the acting agency may see (sent by it, or submitted to it), with the
+    ten relations a referral shows; evaluate it inside ``joins_as_written()`` (as the pages
+    and the API here do) or PostgreSQL spends longer planning the joins than running them."""
     if actor is None or not actor.membership.is_active:
         return Referral.objects.none()
     return Referral.objects.filter(_visible(actor)).select_related(
@@ -44,7 +47,8 @@ def referral_list(*, actor: Actor | None) -> QuerySet[Referral]:
 
 def referral_get(*, actor: Actor | None, referral_id: UUID | str) -> Referral:
     try:
-        return referral_list(actor=actor).get(pk=referral_id)
+        with joins_as_written():
+            return referral_list(actor=actor).get(pk=referral_id)
     except (Referral.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404("No such referral") from exc
 
@@ -74,7 +78,8 @@ def _page(rows: QuerySet[Referral], *, field: str, cursor: str | None,
     if decoded:
         at, pk = decoded
         rows = rows.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": pk}))
-    items = list(rows.order_by(f"-{field}", "-pk")[: page_size + 1])
+    with joins_as_written():
+        items = list(rows.order_by(f"-{field}", "-pk")[: page_size + 1])
     next_cursor = None
     if len(items) > page_size:
         last = items[page_size - 1]

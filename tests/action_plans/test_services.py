@@ -109,6 +109,25 @@ def test_reminders_each_stage_once(world, shared_case):
                Notification.objects.filter(target_type="action"))
 
 
+def test_overdue_actions_escalate_once_per_manager_per_run(world, shared_case):
+    """Three of the partner's actions fall overdue on the same day: its manager hears once,
+    with the count and a link to the agency's open actions; the owner heard of each."""
+    today = timezone.localdate()
+    for _ in range(3):
+        _add(world, shared_case, days=0, owner=world.partner_practitioner.user)
+    assert action_reminders(today=today) == {"before_due": 0, "due": 3, "overdue": 0}
+    later = today + datetime.timedelta(days=1)
+    assert action_reminders(today=later) == {"before_due": 0, "due": 0, "overdue": 3}
+    escalations = list(Notification.objects.filter(kind="action_overdue"))
+    assert [(n.recipient_id, n.target_type, n.target_id, n.title, n.url)
+            for n in escalations] == [
+        (world.partner_manager.user_id, "agency", world.partner.pk,
+         "Escalation: 3 actions are overdue", "/marac/#actions")]
+    due = Notification.objects.get(kind="action_due")
+    assert (due.recipient_id, due.title) == (world.partner_practitioner.user_id,
+                                             "3 actions are due today")
+
+
 def test_next_meeting_shows_previous_outstanding_split(world, shared_case):
     marac = make_marac(world)
     _ref, first, _item = listed(world=world, marac=marac, case=shared_case)

@@ -89,10 +89,49 @@ def test_sweep_scales_to_ten_thousand_open_referrals(world, capsys):
     second = time.perf_counter() - started
     assert result == {"reminder": 10_000, "escalation": 0}
     assert again == {"reminder": 0, "escalation": 0}
-    assert Notification.objects.count() == 20_000  # two members of the receiving agency
+    # One summary for each of the two members of the receiving agency, not 10,000 each.
+    summaries = Notification.objects.order_by("recipient_id")
+    assert [(n.recipient_id, n.kind, n.target_type, n.target_id, n.title, n.url)
+            for n in summaries] == [
+        (user_id, "referral_reminder", "agency", world.partner.pk,
+         "10000 referrals to your agency are past their response target",
+         "/referrals/inbox/overdue/")
+        for user_id in sorted([world.partner_practitioner.user_id,
+                               world.partner_manager.user_id])]
     with capsys.disabled():
         print(f"\nreminder sweep, 10,000 due referrals: first run {first:.3f}s "
-              f"(20,000 notifications), repeat run {second:.3f}s")
+              f"(2 notifications), repeat run {second:.3f}s")
     # Speed is a benchmark figure (printed above), not a timed test; what the test holds is
     # that the sweep is set-based: a handful of statements whatever the number of referrals.
     assert len(queries.captured_queries) <= 20
+
+
+def test_each_person_hears_once_per_run_with_a_link_to_the_list(world):
+    """Two referrals falling due in one run: a summary for the receiving agency's members,
+    one for its manager, one for the referrer; a third falling due later is named again."""
+    service = make_service(agency=world.partner)
+    first, second = (make_referral(world=world, service=service) for _ in range(2))
+    late = max(first.escalate_at, second.escalate_at) + timedelta(minutes=1)
+    Notification.objects.all().delete()  # the submissions' own notifications
+    assert referral_reminders(now=late) == {"reminder": 2, "escalation": 2}
+    rows = {(n.recipient_id, n.kind): n for n in Notification.objects.all()}
+    assert set(rows) == {
+        (world.partner_practitioner.user_id, "referral_reminder"),
+        (world.partner_manager.user_id, "referral_reminder"),
+        (world.partner_manager.user_id, "referral_escalation"),
+        (world.lead_practitioner.user_id, "referral_escalation_referrer"),
+    }
+    referrer = rows[(world.lead_practitioner.user_id, "referral_escalation_referrer")]
+    assert (referrer.target_type, referrer.target_id, referrer.agency_id) == (
+        "agency", world.lead.pk, world.lead.pk)
+    assert referrer.title.startswith("2 of your referrals have not been decided yet")
+    assert referrer.url == "/referrals/outgoing/?status=submitted"
+    manager = rows[(world.partner_manager.user_id, "referral_escalation")]
+    assert manager.title == ("Escalation: 2 referrals to your agency are at twice their "
+                             "response target")
+    third = make_referral(world=world, service=service)
+    assert referral_reminders(now=third.due_at) == {"reminder": 1, "escalation": 0}
+    named = Notification.objects.get(kind="referral_reminder",
+                                     recipient=world.partner_practitioner.user,
+                                     target_type="referral")
+    assert (named.target_id, named.url) == (third.pk, f"/referrals/{third.pk}/")

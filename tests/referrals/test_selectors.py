@@ -59,7 +59,9 @@ def test_outgoing_keyset_pagination_in_fixed_queries(world):
     seen, cursor = [], None
     with CaptureQueriesContext(connection) as queries:
         page = outgoing(actor=actor, page_size=2)
-    assert len(queries) == 1
+    # One read of the page; the rest is joins_as_written()'s savepoint and planner setting.
+    reads = [q["sql"] for q in queries if "referrals_referral" in q["sql"]]
+    assert len(reads) == 1 and len(queries) <= 5
     while True:
         page = outgoing(actor=actor, cursor=cursor, page_size=2)
         seen += [r.pk for r in page.items]

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from apps.agencies.service_selectors import service_get
 from apps.cases.selectors import case_get
 from apps.core.api.actor import actor_or_404
+from apps.core.db import joins_as_written
 from apps.referrals import services
 from apps.referrals.api.serializers import (
     DeclineSerializer,
@@ -49,6 +50,10 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         if params.get("status"):
             rows = rows.filter(status=params["status"])
         return rows
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        with joins_as_written():  # the page's query plans in ~1 ms instead of ~15 ms
+            return super().list(request, *args, **kwargs)
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "actor": actor_or_404(self.request)}

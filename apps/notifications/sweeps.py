@@ -1,0 +1,94 @@
+"""What the reminder sweeps share: who is in an agency, and one notification per person.
+
+A sweep claims its stages (``services.reminders_claim``), then says who should hear about each
+claimed item with ``Batch.tell``. ``Batch.write`` turns that into at most one notification per
+person, agency and kind for the run: the item itself when there is one, otherwise the number
+of items and a link to the list they are on. So a manager of an agency with 500 actions falling
+overdue today hears once, not 500 times, and the rows a sweep writes are bounded by the people
+it tells rather than by people x items (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.agencies.models import Membership
+from apps.notifications.models import Notification
+from apps.notifications.services import backoff, publish
+
+
+def members_by_agency(agency_ids: Iterable[UUID], *,
+                      roles: tuple[str, ...] | None = None) -> dict[UUID, set[int]]:
+    """Active members (optionally of some roles) of each agency, in one query."""
+    members = Membership.objects.active().filter(agency_id__in=set(agency_ids))
+    if roles:
+        members = members.filter(role__in=roles)
+    by_agency: dict[UUID, set[int]] = defaultdict(set)
+    for agency_id, user_id in members.values_list("agency_id", "user_id"):
+        by_agency[agency_id].add(user_id)
+    return by_agency
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a sweep reminds people about; ``title`` and ``url`` carry no personal data."""
+
+    target_type: str
+    target_id: UUID
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How a kind reads when one person hears about several items in one run."""
+
+    title: str  # formatted with {count}
+    url: str
+
+
+@dataclass
+class Batch:
+    summaries: dict[str, Summary]
+    _told: dict[tuple[str, int, UUID], dict[Item, None]] = field(
+        default_factory=lambda: defaultdict(dict))
+
+    def tell(self, *, recipients: Iterable[int | None], agency_id: UUID, kind: str,
+             item: Item) -> None:
+        """``agency_id``: the agency in whose work the recipient hears of it (a summary points
+        at that agency's list)."""
+        for user_id in recipients:
+            if user_id is not None:
+                self._told[(kind, user_id, agency_id)][item] = None
+
+    def notifications(self) -> list[Notification]:
+        retry_at = timezone.now() + backoff(1)
+        rows = []
+        for (kind, user_id, agency_id), items in self._told.items():
+            if len(items) == 1:
+                (item,) = items
+                target_type, target_id, title, url = (item.target_type, item.target_id,
+                                                      item.title, item.url)
+            else:
+                summary = self.summaries[kind]
+                target_type, target_id = "agency", agency_id
+                title, url = summary.title.format(count=len(items)), summary.url
+            rows.append(Notification(recipient_id=user_id, agency_id=agency_id, kind=kind,
+                                     target_type=target_type, target_id=target_id,
+                                     title=title[:200], url=url, next_attempt_at=retry_at))
+        return rows
+
+    def write(self) -> int:
+        """One INSERT for the lot, in the caller's transaction; published on commit."""
+        rows = self.notifications()
+        if rows:
+            created = Notification.objects.bulk_create(rows, batch_size=2000)
+            ids = [row.pk for row in created]
+            transaction.on_commit(lambda: publish(ids))
+        return len(rows)
