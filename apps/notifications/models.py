@@ -22,8 +22,9 @@ class DeliveryState(models.TextChoices):
 
 
 class Notification(UUIDModel):
+    # Indexed by notification_recipient, whose first column it is.
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="notifications")
+                                  related_name="notifications", db_index=False)
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, null=True,
                                blank=True, related_name="+")
     kind = models.CharField(max_length=40)

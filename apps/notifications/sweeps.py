@@ -15,12 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db import transaction
-from django.utils import timezone
-
 from apps.agencies.models import Membership
-from apps.notifications.models import Notification
-from apps.notifications.services import backoff, publish
+from apps.notifications.services import write_notifications
 
 
 def members_by_agency(agency_ids: Iterable[UUID], *,
@@ -67,28 +63,21 @@ class Batch:
             if user_id is not None:
                 self._told[(kind, user_id, agency_id)][item] = None
 
-    def notifications(self) -> list[Notification]:
-        retry_at = timezone.now() + backoff(1)
+    def rows(self) -> list[tuple]:
+        """One (recipient, agency, kind, target type, target id, title, url) per person, agency
+        and kind."""
         rows = []
         for (kind, user_id, agency_id), items in self._told.items():
             if len(items) == 1:
                 (item,) = items
-                target_type, target_id, title, url = (item.target_type, item.target_id,
-                                                      item.title, item.url)
+                rows.append((user_id, agency_id, kind, item.target_type, item.target_id,
+                             item.title, item.url))
             else:
                 summary = self.summaries[kind]
-                target_type, target_id = "agency", agency_id
-                title, url = summary.title.format(count=len(items)), summary.url
-            rows.append(Notification(recipient_id=user_id, agency_id=agency_id, kind=kind,
-                                     target_type=target_type, target_id=target_id,
-                                     title=title[:200], url=url, next_attempt_at=retry_at))
+                rows.append((user_id, agency_id, kind, "agency", agency_id,
+                             summary.title.format(count=len(items)), summary.url))
         return rows
 
     def write(self) -> int:
         """One INSERT for the lot, in the caller's transaction; published on commit."""
-        rows = self.notifications()
-        if rows:
-            created = Notification.objects.bulk_create(rows, batch_size=2000)
-            ids = [row.pk for row in created]
-            transaction.on_commit(lambda: publish(ids))
-        return len(rows)
+        return len(write_notifications(self.rows()))

@@ -23,21 +23,22 @@ DEAD_BROKER = "redis+socket:///tmp/wrap-h6-no-such-dir/redis.sock"
 
 
 def _one(world, **fields) -> Notification:
-    rows = services.notify(recipients=[world.partner_practitioner.user], kind="test",
-                           target_type="referral", target_id=world.partner.pk,
-                           title="New referral NB-000001 from Northbridge Police",
-                           url="/referrals/x/")
-    Notification.objects.filter(pk=rows[0].pk).update(**fields)
-    return Notification.objects.get(pk=rows[0].pk)
+    (pk,) = services.notify(recipients=[world.partner_practitioner.user], kind="test",
+                            target_type="referral", target_id=world.partner.pk,
+                            title="New referral NB-000001 from Northbridge Police",
+                            url="/referrals/x/")
+    Notification.objects.filter(pk=pk).update(**fields)
+    return Notification.objects.get(pk=pk)
 
 
 def test_notify_writes_rows_and_publishes_only_on_commit(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        rows = services.notify(recipients=[world.partner_practitioner.user,
-                                           world.partner_practitioner.user],
-                               kind="test", target_type="referral", target_id=world.partner.pk,
-                               title="t", url="/x/")
-    assert len(rows) == 1 and rows[0].state == DeliveryState.PENDING
+        ids = services.notify(recipients=[world.partner_practitioner.user,
+                                          world.partner_practitioner.user],
+                              kind="test", target_type="referral", target_id=world.partner.pk,
+                              title="t" * 250, url="/x/")
+    (row,) = Notification.objects.filter(pk__in=ids)
+    assert row.state == DeliveryState.PENDING and row.title == "t" * 200
     assert len(callbacks) == 1
     assert unread_count(world.partner_practitioner.user) == 1
 
