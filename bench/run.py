@@ -323,9 +323,8 @@ def measure_delivery(redis_url: str, count: int) -> dict:
                      .values_list("id", flat=True)[:count])
         target = Notification.objects.values_list("target_id", flat=True).first()
         with transaction.atomic():
-            rows = notify(recipients=users, kind="bench_delivery", target_type="referral",
-                          target_id=target, title="Bench delivery", url="/notifications/")
-            ids = [row.pk for row in rows]
+            ids = notify(recipients=users, kind="bench_delivery", target_type="referral",
+                         target_id=target, title="Bench delivery", url="/notifications/")
             started = time.perf_counter()
         delivered = 0
         deadline = started + 300

@@ -33,6 +33,10 @@ def _visible(actor: Actor) -> Q:
     return Q(Exists(grant))
 
 
+# What the inbox and outgoing tables show; the API and the detail page load the lot.
+LIST_RELATED = ("case", "from_agency", "from_user", "to_agency", "to_service")
+
+
 def referral_list(*, actor: Actor | None) -> QuerySet[Referral]:
     """Every referral the acting agency may see (sent by it, or submitted to it), with the
     ten relations a referral shows; evaluate it inside ``joins_as_written()`` (as the pages
@@ -40,8 +44,8 @@ def referral_list(*, actor: Actor | None) -> QuerySet[Referral]:
     if actor is None or not actor.membership.is_active:
         return Referral.objects.none()
     return Referral.objects.filter(_visible(actor)).select_related(
-        "case", "case__subject", "from_agency", "from_user", "to_agency", "to_service",
-        "sharing_basis", "signpost_service", "signpost_service__agency", "decided_by",
+        *LIST_RELATED, "case__subject", "sharing_basis", "signpost_service",
+        "signpost_service__agency", "decided_by",
     )
 
 
@@ -74,6 +78,8 @@ def _decode(cursor: str | None) -> tuple[datetime, UUID] | None:
 
 def _page(rows: QuerySet[Referral], *, field: str, cursor: str | None,
           page_size: int) -> Page:
+    """A page of a table: only the relations it shows (not the subject's record)."""
+    rows = rows.select_related(None).select_related(*LIST_RELATED)
     decoded = _decode(cursor)
     if decoded:
         at, pk = decoded
