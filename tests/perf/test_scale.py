@@ -97,3 +97,29 @@ def test_uninvolved_agency_sees_none_of_the_largest_agencys_cases(scale_data):
             break
     else:  # pragma: no cover - the generator always gives such a case
         pytest.fail("no case of the largest agency is invisible to the smallest")
+
+
+WIDE = 6  # joins in one SELECT beyond which PostgreSQL's join-order search costs milliseconds
+PLANNER_HINT = "set_config('join_collapse_limit', '1', true)"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", ["largest", "smallest"])
+def test_wide_selects_plan_their_joins_as_written(scale_data, label):
+    """A select_related() of many tables planned freely cost 14-18 ms a request against under
+    1 ms to execute (docs/performance.md): such a read must run inside joins_as_written()."""
+    _actor, browser, api, specs = _pages(label)
+    wide = []
+    for spec in specs:
+        client = api if spec.api else browser
+        client.get(spec.url(0))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(spec.url(1)).status_code == 200
+        hinted = False
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            hinted = hinted or PLANNER_HINT in sql
+            if sql.startswith("SELECT") and sql.count(" JOIN ") > WIDE:
+                wide.append(spec.name)
+                assert hinted, (spec.name, sql[:300])
+    assert {"API referral inbox", "API outgoing referrals"} <= set(wide), wide
