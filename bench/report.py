@@ -1,4 +1,8 @@
-"""Render a `make bench` JSON file as Markdown tables: python -m bench.report bench-results.json"""
+"""Render `make bench` JSON as Markdown tables:
+
+    python -m bench.report bench-results.json            # one run
+    python -m bench.report before.json after.json        # two runs side by side
+"""
 
 from __future__ import annotations
 
@@ -37,6 +41,47 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
+def comparison(before: dict, after: dict) -> str:
+    """Per page: median and p95 before and after, and the ratios to the bare SQL bound and to
+    guardian's stock query measured in the same run; then the sweeps and delivery."""
+    lines = [
+        "| page | agency | p95 ms before | p95 ms after | median ms before | median ms after "
+        "| queries before / after | x SQL before / after | x guardian before / after |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    earlier = {(row["page"], row["agency"]): row for row in before["pages"]}
+    for row in after["pages"]:
+        old = earlier.get((row["page"], row["agency"]))
+        if old is None:
+            continue
+        guardian = (f"{old['ratio_to_guardian']:.2f} / {row['ratio_to_guardian']:.2f}"
+                    if row.get("guardian") and old.get("guardian") else "")
+        lines.append(
+            f"| {row['page']} | {row['agency']} | {old['server']['p95_ms']:.1f} "
+            f"| {row['server']['p95_ms']:.1f} | {old['server']['median_ms']:.1f} "
+            f"| {row['server']['median_ms']:.1f} "
+            f"| {','.join(map(str, old['server']['queries']))} / "
+            f"{','.join(map(str, row['server']['queries']))} "
+            f"| {old['ratio_to_sql']:.1f} / {row['ratio_to_sql']:.1f} | {guardian} |")
+    lines += ["", "| sweep | seconds before | seconds after | result after |", "|---|---|---|---|"]
+    for name, value in after.get("sweeps", {}).items():
+        old = before.get("sweeps", {}).get(name)
+        if isinstance(value, dict):
+            lines.append(f"| {name} | {old['seconds']:.3f} | {value['seconds']:.3f} "
+                         f"| {value['result']} |" if isinstance(old, dict) else
+                         f"| {name} | | {value['seconds']:.3f} | {value['result']} |")
+        else:
+            lines.append(f"| {name} | {old if old is not None else ''} | {value} | |")
+    if before.get("delivery") and after.get("delivery"):
+        lines += ["", f"Delivery with one worker: {before['delivery']['per_second']:.0f} per "
+                      f"second before, {after['delivery']['per_second']:.0f} after."]
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    with open(sys.argv[1] if len(sys.argv) > 1 else "bench-results.json") as handle:
-        print(markdown(json.load(handle)))
+    files = sys.argv[1:] or ["bench-results.json"]
+    runs = []
+    for name in files:
+        with open(name) as handle:
+            runs.append(json.load(handle))
+    print(comparison(*runs) if len(runs) == 2 else markdown(runs[0]))
