@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from apps.action_plans.models import Action, ActionStatus
 from apps.agencies.models import Role
+from apps.agencies.selectors import members_by_agency
 from apps.notifications.services import reminders_claim
-from apps.notifications.sweeps import Batch, Item, Summary, members_by_agency
+from apps.notifications.sweeps import Batch, Item, Summary
 
 KIND = "action"
 ACTIONS_LIST = "/marac/#actions"  # "Open actions your agency owns", soonest due first

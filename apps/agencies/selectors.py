@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from uuid import UUID
+
 from django.db.models import F, QuerySet
 from django.http import Http404
 
@@ -10,6 +14,18 @@ from apps.agencies.models import Agency, Membership, Role
 def agency_list() -> QuerySet[Agency]:
     """The directory of active agencies: names and kinds only, visible to every member."""
     return Agency.objects.filter(active=True).order_by("name")
+
+
+def members_by_agency(agency_ids: Iterable[UUID], *,
+                      roles: tuple[str, ...] | None = None) -> dict[UUID, set[int]]:
+    """Active members (optionally of some roles) of each agency, in one query."""
+    members = Membership.objects.active().filter(agency_id__in=set(agency_ids))
+    if roles:
+        members = members.filter(role__in=roles)
+    by_agency: dict[UUID, set[int]] = defaultdict(set)
+    for agency_id, user_id in members.values_list("agency_id", "user_id"):
+        by_agency[agency_id].add(user_id)
+    return by_agency
 
 
 def membership_list_for_admin(*, actor: Actor | None) -> QuerySet[Membership]:

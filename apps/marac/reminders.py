@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.agencies.models import Role
+from apps.agencies.selectors import members_by_agency
 from apps.marac.models import MeetingStatus, Research
 from apps.notifications.services import reminders_claim
-from apps.notifications.sweeps import Batch, Item, Summary, members_by_agency
+from apps.notifications.sweeps import Batch, Item, Summary
 
 KIND = "marac_research"
 

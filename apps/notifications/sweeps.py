@@ -1,4 +1,4 @@
-"""What the reminder sweeps share: who is in an agency, and one notification per person.
+"""What the reminder sweeps share: one notification per person per run.
 
 A sweep claims its stages (``services.reminders_claim``), then says who should hear about each
 claimed item with ``Batch.tell``. ``Batch.write`` turns that into at most one notification per
@@ -15,20 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from apps.agencies.models import Membership
 from apps.notifications.services import write_notifications
-
-
-def members_by_agency(agency_ids: Iterable[UUID], *,
-                      roles: tuple[str, ...] | None = None) -> dict[UUID, set[int]]:
-    """Active members (optionally of some roles) of each agency, in one query."""
-    members = Membership.objects.active().filter(agency_id__in=set(agency_ids))
-    if roles:
-        members = members.filter(role__in=roles)
-    by_agency: dict[UUID, set[int]] = defaultdict(set)
-    for agency_id, user_id in members.values_list("agency_id", "user_id"):
-        by_agency[agency_id].add(user_id)
-    return by_agency
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.agencies.actor import Actor
-from apps.agencies.models import Agency, Membership, Role, Service
+from apps.agencies.models import Agency, Role, Service
+from apps.agencies.selectors import members_by_agency
 from apps.audit.services import access_record
 from apps.cases.models import Case
 from apps.cases.permissions import CONTRIBUTE
@@ -114,11 +115,8 @@ def _audit(*, actor: Actor, referral: Referral, action: str) -> None:
                   case_id=referral.case_id, action=action, basis=basis)
 
 
-def agency_member_ids(*, agency_id, roles: tuple[str, ...] | None = None) -> list[int]:
-    members = Membership.objects.active().filter(agency_id=agency_id)
-    if roles:
-        members = members.filter(role__in=roles)
-    return list(members.values_list("user_id", flat=True).distinct())
+def agency_member_ids(*, agency_id) -> set[int]:
+    return members_by_agency([agency_id])[agency_id]
 
 
 def _notify(*, referral: Referral, kind: str, recipients: list[int], title: str,
