@@ -38,9 +38,12 @@ class Summary:
 
 @dataclass
 class Batch:
+    """Who hears of what in one run of a sweep; ``summaries`` says how each kind reads when a
+    person hears of several items."""
+
     summaries: dict[str, Summary]
     _told: dict[tuple[str, int, UUID], dict[Item, None]] = field(
-        default_factory=lambda: defaultdict(dict))
+        default_factory=lambda: defaultdict(dict), init=False, repr=False)
 
     def tell(self, *, recipients: Iterable[int | None], agency_id: UUID, kind: str,
              item: Item) -> None:
