@@ -58,10 +58,10 @@ def action_reminders(*, today: datetime.date | None = None) -> dict[str, int]:
             "meeting__area__coordinating_agency_id", "meeting__area__coordinator_id")}
         agencies = {f[0] for f in facts.values()}
         unowned = {f[0] for f in facts.values() if not f[1]}
-        members = members_by_agency(unowned)
-        managers = members_by_agency(agencies, roles=(Role.MANAGER,))
+        members = members_by_agency(agency_ids=unowned)
+        managers = members_by_agency(agency_ids=agencies, roles=(Role.MANAGER,))
         coordinating = {f[4] for f in facts.values() if f[4]}
-        coordinators = members_by_agency(coordinating, roles=(Role.COORDINATOR,))
+        coordinators = members_by_agency(agency_ids=coordinating, roles=(Role.COORDINATOR,))
         batch = Batch(SUMMARIES)
         for stage, pks in claimed.items():
             kind, title = TITLES[stage]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.action_plans.models import Action, ActionPlan, ActionStatus, PlanSource, Priority
 from apps.agencies.actor import Actor
 from apps.agencies.models import Agency, Membership
+from apps.agencies.selectors import member_ids
 from apps.audit.services import access_record
 from apps.cases.models import Case
 from apps.cases.permissions import CONTRIBUTE, MANAGE
@@ -77,8 +78,7 @@ def action_add(*, actor: Actor, case: Case, description: str, owner_agency: Agen
             owner_user=owner_user, due_date=due_date, priority=priority, meeting=meeting,
             created_by=actor.user)
         recipients = ([owner_user.pk] if owner_user is not None else
-                      Membership.objects.active().filter(agency=owner_agency).values_list(
-                          "user_id", flat=True))
+                      member_ids(agency_ids=[owner_agency.pk]))
         notify(recipients=[r for r in recipients if r != actor.user.pk], kind="action_assigned",
                target_type="action", target_id=action.pk,
                title=f"New action for {owner_agency} on case {case.reference}",

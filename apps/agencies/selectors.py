@@ -16,9 +16,9 @@ def agency_list() -> QuerySet[Agency]:
     return Agency.objects.filter(active=True).order_by("name")
 
 
-def members_by_agency(agency_ids: Iterable[UUID], *,
+def members_by_agency(*, agency_ids: Iterable[UUID],
                       roles: tuple[str, ...] | None = None) -> dict[UUID, set[int]]:
-    """Active members (optionally of some roles) of each agency, in one query."""
+    """Active members' user ids (optionally of some roles) by agency, in one query."""
     members = Membership.objects.active().filter(agency_id__in=set(agency_ids))
     if roles:
         members = members.filter(role__in=roles)
@@ -26,6 +26,11 @@ def members_by_agency(agency_ids: Iterable[UUID], *,
     for agency_id, user_id in members.values_list("agency_id", "user_id"):
         by_agency[agency_id].add(user_id)
     return by_agency
+
+
+def member_ids(*, agency_ids: Iterable[UUID], roles: tuple[str, ...] | None = None) -> set[int]:
+    """Active members' user ids (optionally of some roles) of any of the agencies."""
+    return set().union(*members_by_agency(agency_ids=agency_ids, roles=roles).values())
 
 
 def membership_list_for_admin(*, actor: Actor | None) -> QuerySet[Membership]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from apps.agencies.actor import Actor
 from apps.agencies.models import Agency, AgencyKind, Membership, Role
+from apps.agencies.selectors import member_ids, members_by_agency
 from apps.audit.services import access_record
 from apps.consent.models import (
     BasisKind,
@@ -42,12 +43,6 @@ if TYPE_CHECKING:
 
 class SharingRefused(ServiceError):
     """The enforcement check refused a share (shown to the user; HTTP 400)."""
-
-
-def _member_ids(agency_ids: Iterable, roles: tuple[str, ...]) -> list[int]:
-    return list(Membership.objects.active().filter(agency_id__in=list(agency_ids),
-                                                   role__in=roles)
-                .values_list("user_id", flat=True).distinct())
 
 
 # --- Sharing bases ---------------------------------------------------------------------------
@@ -219,7 +214,7 @@ def sharing_check(*, actor: Actor, from_agency: Agency, to_agency: Agency,
     title = (f"Emergency sharing override{reference}: {from_agency} shared with "
              f"{to_agency} outside the usual rules")
     for agency in (from_agency, to_agency):
-        notify(recipients=_member_ids([agency.pk], (Role.AGENCY_ADMIN,)),
+        notify(recipients=member_ids(agency_ids=[agency.pk], roles=(Role.AGENCY_ADMIN,)),
                kind="sharing_override", target_type="case" if case else "agency",
                target_id=object_id, title=title,
                url=f"/cases/{case.pk}/why/" if case else "/sharing/", agency_id=agency.pk)
@@ -293,9 +288,11 @@ def consent_withdraw(*, actor: Actor, consent: ConsentRecord, note: str) -> Cons
                       action="withdraw")
         flagged = list(Involvement.objects.active().filter(sharing_basis__consent=consent)
                        .select_related("case"))
+        managers = members_by_agency(agency_ids={i.case.lead_agency_id for i in flagged},
+                                     roles=(Role.MANAGER,))
         for involvement in flagged:
             case = involvement.case
-            notify(recipients=_member_ids([case.lead_agency_id], (Role.MANAGER,)),
+            notify(recipients=managers[case.lead_agency_id],
                    kind="consent_withdrawn", target_type="case", target_id=case.pk,
                    title=f"Consent withdrawn on case {case.reference}: record another basis "
                          "or end the involvement", url=f"/cases/{case.pk}/why/",
@@ -374,7 +371,8 @@ def dsa_create(*, actor: Actor, title: str, purpose: str, lawful_basis: str,
                                      for a in agency_ids)
         access_record(actor=actor, object_type="dsa", object_id=agreement.pk, action="create")
         others = agency_ids - {actor.agency_id}
-        notify(recipients=_member_ids(others, (Role.AGENCY_ADMIN,)), kind="dsa_to_sign",
+        notify(recipients=member_ids(agency_ids=others, roles=(Role.AGENCY_ADMIN,)),
+               kind="dsa_to_sign",
                target_type="dsa", target_id=agreement.pk,
                title=f"Data-sharing agreement to sign: {agreement.title}"[:200],
                url=f"/sharing/agreements/{agreement.pk}/")
@@ -407,7 +405,7 @@ def dsa_sign(*, actor: Actor, agreement: DataSharingAgreement) -> DataSharingAgr
         access_record(actor=actor, object_type="dsa", object_id=agreement.pk, action="sign")
         if agreement.status == DsaStatus.ACTIVE:
             party_ids = list(agreement.parties.values_list("agency_id", flat=True))
-            notify(recipients=_member_ids(party_ids, (Role.AGENCY_ADMIN,)),
+            notify(recipients=member_ids(agency_ids=party_ids, roles=(Role.AGENCY_ADMIN,)),
                    kind="dsa_active", target_type="dsa", target_id=agreement.pk,
                    title=f"Data-sharing agreement signed by every party: {agreement.title}"
                    [:200], url=f"/sharing/agreements/{agreement.pk}/")
@@ -435,7 +433,8 @@ def dsa_terminate(*, actor: Actor, agreement: DataSharingAgreement,
         access_record(actor=actor, object_type="dsa", object_id=agreement.pk,
                       action="terminate")
         party_ids = list(agreement.parties.values_list("agency_id", flat=True))
-        notify(recipients=_member_ids(party_ids, (Role.AGENCY_ADMIN,)), kind="dsa_terminated",
+        notify(recipients=member_ids(agency_ids=party_ids, roles=(Role.AGENCY_ADMIN,)),
+               kind="dsa_terminated",
                target_type="dsa", target_id=agreement.pk,
                title=f"Data-sharing agreement terminated by {actor.agency}: {agreement.title}"
                [:200], url=f"/sharing/agreements/{agreement.pk}/")
@@ -499,7 +498,7 @@ def emergency_access_start(*, actor: Actor, case: Case, reason: str) -> Emergenc
         access_record(actor=actor, object_type="emergency_access", object_id=access.pk,
                       case_id=case.pk, action="emergency_access",
                       basis=f"EMERGENCY ACCESS: {reason}")
-        notify(recipients=_member_ids([case.lead_agency_id], (Role.MANAGER,)),
+        notify(recipients=member_ids(agency_ids=[case.lead_agency_id], roles=(Role.MANAGER,)),
                kind="emergency_access", target_type="case", target_id=case.pk,
                title=f"Emergency access to case {case.reference} by {actor.agency}",
                url=f"/cases/{case.pk}/why/", agency_id=case.lead_agency_id)

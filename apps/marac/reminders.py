@@ -41,7 +41,7 @@ def research_reminders(*, now: datetime.datetime | None = None) -> dict[str, int
         facts = {row[0]: row[1:] for row in Research.objects.filter(pk__in=ids).values_list(
             "pk", "agency_id", "item__meeting_id", "item__case__reference",
             "item__meeting__coordinator_id")}
-        staff = members_by_agency({f[0] for f in facts.values()},
+        staff = members_by_agency(agency_ids={f[0] for f in facts.values()},
                                   roles=(Role.PRACTITIONER, Role.MANAGER))
         batch = Batch(SUMMARIES)
         for stage, pks in claimed.items():

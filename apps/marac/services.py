@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.agencies.actor import Actor
-from apps.agencies.models import Membership, Role
+from apps.agencies.models import Role
+from apps.agencies.selectors import member_ids
 from apps.audit.services import access_record
 from apps.cases.models import Case
 from apps.cases.permissions import CONTRIBUTE
@@ -41,9 +42,7 @@ User = get_user_model()
 
 
 def _coordinator_ids(area: MaracArea) -> set[int]:
-    ids = set(Membership.objects.active().filter(
-        agency_id=area.coordinating_agency_id, role=Role.COORDINATOR).values_list("user_id",
-                                                                                 flat=True))
+    ids = member_ids(agency_ids=[area.coordinating_agency_id], roles=(Role.COORDINATOR,))
     if area.coordinator_id:
         ids.add(area.coordinator_id)
     return ids
@@ -193,8 +192,7 @@ def marac_referral_create(*, actor: Actor, checklist: RiskChecklist, route: str,
         )
         referral.case = case
         if needs_signoff:
-            managers = Membership.objects.active().filter(
-                agency_id=actor.agency_id, role=Role.MANAGER).values_list("user_id", flat=True)
+            managers = member_ids(agency_ids=[actor.agency_id], roles=(Role.MANAGER,))
             notify(recipients=managers, kind="marac_signoff", target_type="marac_referral",
                    target_id=referral.pk,
                    title=f"A MARAC referral for case {case.reference} needs your sign-off",
@@ -287,9 +285,8 @@ def marac_referral_list_for_meeting(*, actor: Actor, referral: MaracReferral,
                               purpose=SharingPurpose.RISK_ASSESSMENT)
             involvement_start_marac(actor=actor, case=referral.case, agency=agency, basis=basis)
         Research.objects.bulk_create(Research(item=item, agency=agency) for agency in agencies)
-        members = Membership.objects.active().filter(
-            agency__in=agencies, role__in=[Role.PRACTITIONER, Role.MANAGER]).values_list(
-            "user_id", flat=True)
+        members = member_ids(agency_ids=[agency.pk for agency in agencies],
+                             roles=(Role.PRACTITIONER, Role.MANAGER))
         notify(recipients=members, kind="marac_research", target_type="marac_meeting",
                target_id=meeting.pk,
                title=f"Research requested for case {referral.case.reference} by "

@@ -39,7 +39,8 @@ class Summary:
 @dataclass
 class Batch:
     """Who hears of what in one run of a sweep; ``summaries`` says how each kind reads when a
-    person hears of several items."""
+    person hears of several items. A kind without a summary is told item by item (for lists
+    that have no page to point at)."""
 
     summaries: dict[str, Summary]
     _told: dict[tuple[str, int, UUID], dict[Item, None]] = field(
@@ -58,14 +59,13 @@ class Batch:
         and kind."""
         rows = []
         for (kind, user_id, agency_id), items in self._told.items():
-            if len(items) == 1:
-                (item,) = items
-                rows.append((user_id, agency_id, kind, item.target_type, item.target_id,
-                             item.title, item.url))
-            else:
-                summary = self.summaries[kind]
+            summary = self.summaries.get(kind)
+            if summary is not None and len(items) > 1:
                 rows.append((user_id, agency_id, kind, "agency", agency_id,
                              summary.title.format(count=len(items)), summary.url))
+                continue
+            rows.extend((user_id, agency_id, kind, item.target_type, item.target_id,
+                         item.title, item.url) for item in items)
         return rows
 
     def write(self) -> int:

@@ -46,8 +46,8 @@ def referral_reminders(*, now: datetime | None = None) -> dict[str, int]:
             pk__in=[*reminded, *escalated]).values_list(
             "pk", "to_agency_id", "from_agency_id", "from_user_id", "case__reference")}
         to_agencies = {facts[pk][0] for pk in facts}
-        members = members_by_agency(to_agencies)
-        managers = members_by_agency(to_agencies, roles=(Role.MANAGER,))
+        members = members_by_agency(agency_ids=to_agencies)
+        managers = members_by_agency(agency_ids=to_agencies, roles=(Role.MANAGER,))
         batch = Batch(SUMMARIES)
 
         def item(pk, title: str) -> Item:

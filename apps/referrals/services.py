@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from apps.agencies.actor import Actor
 from apps.agencies.models import Agency, Role, Service
-from apps.agencies.selectors import members_by_agency
+from apps.agencies.selectors import member_ids
 from apps.audit.services import access_record
 from apps.cases.models import Case
 from apps.cases.permissions import CONTRIBUTE
@@ -113,10 +113,6 @@ def _audit(*, actor: Actor, referral: Referral, action: str) -> None:
     basis = referral.sharing_basis.summary if referral.sharing_basis_id else ""
     access_record(actor=actor, object_type="referral", object_id=referral.pk,
                   case_id=referral.case_id, action=action, basis=basis)
-
-
-def agency_member_ids(*, agency_id) -> set[int]:
-    return members_by_agency([agency_id])[agency_id]
 
 
 def _notify(*, referral: Referral, kind: str, recipients: list[int], title: str,
@@ -242,7 +238,7 @@ def referral_submit(*, actor: Actor, referral: Referral,
         _audit(actor=actor, referral=referral, action="submit")
         urgency = "" if referral.urgency == Urgency.ROUTINE else f"{referral.urgency} "
         _notify(referral=referral, kind="referral_submitted",
-                recipients=agency_member_ids(agency_id=referral.to_agency_id),
+                recipients=member_ids(agency_ids=[referral.to_agency_id]),
                 title=f"New {urgency}referral {referral.case.reference} from "
                       f"{referral.from_agency}", agency_id=referral.to_agency_id)
         return referral
@@ -350,7 +346,7 @@ def referral_respond(*, actor: Actor, referral: Referral, answer: str) -> Referr
         _event(actor=actor, referral=referral, from_status=S.INFO_REQUESTED, text=answer)
         _audit(actor=actor, referral=referral, action="respond")
         _notify(referral=referral, kind="referral_info_given",
-                recipients=agency_member_ids(agency_id=referral.to_agency_id),
+                recipients=member_ids(agency_ids=[referral.to_agency_id]),
                 title=f"{referral.from_agency} answered your question on referral "
                       f"{referral.case.reference}", agency_id=referral.to_agency_id)
         return referral
@@ -368,7 +364,7 @@ def referral_withdraw(*, actor: Actor, referral: Referral, reason: str = "") -> 
                text=referral.withdraw_reason or "Withdrawn.")
         _audit(actor=actor, referral=referral, action="withdraw")
         _notify(referral=referral, kind="referral_withdrawn",
-                recipients=agency_member_ids(agency_id=referral.to_agency_id),
+                recipients=member_ids(agency_ids=[referral.to_agency_id]),
                 title=f"Referral {referral.case.reference} withdrawn by {referral.from_agency}",
                 agency_id=referral.to_agency_id)
         return referral

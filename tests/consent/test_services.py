@@ -159,6 +159,22 @@ def test_dsa_reminders_before_review_and_end_are_sent_once(world):
 
 # --- Basis and consent -----------------------------------------------------------------------
 
+
+def test_a_party_admin_hears_once_of_several_agreements_ending(world):
+    """Two agreements with the same stranger agency end within the notice period: its admin
+    gets one summary pointing at the sharing page, not one notification per agreement."""
+    agency, _manager, admin = stranger_agency()
+    today = timezone.localdate()
+    for title in ("First", "Second"):
+        services.dsa_create_active_for_demo(
+            agency_ids=[world.lead.pk, agency.pk], title=title, user=world.lead_admin.user,
+            end_date=today + datetime.timedelta(days=10))
+    assert dsa_sweep()["end"] == 2
+    (summary,) = Notification.objects.filter(kind="dsa_end", recipient=admin.user)
+    assert (summary.target_type, summary.target_id, summary.url) == ("agency", agency.pk,
+                                                                     "/sharing/")
+    assert summary.title == "2 data-sharing agreements are ending"
+
 def test_withdrawn_consent_is_refused(world):
     case = make_case(lead=world.lead_practitioner)
     consent = make_consent(membership=world.lead_practitioner, person=case.subject,
