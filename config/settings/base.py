@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver (`make dev`) leaves static files to WhiteNoise too, as gunicorn does: one code
+    # path, which refuses paths outside the static files (`/static/..%2f..%2fmanage.py` is a 404)
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
