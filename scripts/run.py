@@ -31,6 +31,7 @@ DEFAULT_PORT = "8000"
 DEFAULT_WEB_WORKERS = "2"
 # Binding to every interface: there is no one host name to put in links or ALLOWED_HOSTS.
 ANY_ADDRESS = {"0.0.0.0", "::", ""}
+LOOPBACK = {"127.0.0.1", "localhost"}  # allowed by default (config.settings.base)
 
 
 def address(environ: Mapping[str, str]) -> tuple[str, str]:
@@ -62,10 +63,10 @@ def run_environment(environ: Mapping[str, str], *, dev: bool) -> dict[str, str]:
     else:
         env["DJANGO_DEBUG"] = "false"
     host, port = address(environ)
-    env.setdefault("WRAPAROUND_SITE_URL", f"http://{_url_host(host)}:{port}")
-    if "DJANGO_ALLOWED_HOSTS" not in environ and host not in ANY_ADDRESS | {
-            "127.0.0.1", "localhost"}:
-        env["DJANGO_ALLOWED_HOSTS"] = f"127.0.0.1,localhost,{host}"
+    if not environ.get("WRAPAROUND_SITE_URL"):
+        env["WRAPAROUND_SITE_URL"] = f"http://{_url_host(host)}:{port}"
+    if not environ.get("DJANGO_ALLOWED_HOSTS") and host not in ANY_ADDRESS | LOOPBACK:
+        env["DJANGO_ALLOWED_HOSTS"] = ",".join([*sorted(LOOPBACK), host])
     return env
 
 

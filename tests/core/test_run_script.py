@@ -61,6 +61,9 @@ def test_an_explicit_site_url_is_kept(run):
     environ = {"WRAPAROUND_PORT": "8765", "WRAPAROUND_SITE_URL": "https://wrap.example.org"}
     assert run.run_environment(environ, dev=False)["WRAPAROUND_SITE_URL"] == (
         "https://wrap.example.org")
+    environ["WRAPAROUND_SITE_URL"] = ""  # empty is unset
+    assert run.run_environment(environ, dev=False)["WRAPAROUND_SITE_URL"] == (
+        "http://127.0.0.1:8765")
 
 
 def test_the_served_host_is_allowed(run):
