@@ -15,11 +15,15 @@ def user_session_record(*, user: User, session_key: str) -> None:
     UserSession.objects.get_or_create(user=user, session_key=session_key)
 
 
-def user_sessions_end(*, user: User) -> int:
-    """Sign the user out everywhere by deleting their server-side sessions."""
-    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+def user_sessions_end(*, user: User, keep: str | None = None) -> int:
+    """Sign the user out everywhere by deleting their server-side sessions (all but ``keep``,
+    the session key of the request making the change, when given)."""
+    sessions = UserSession.objects.filter(user=user)
+    if keep:
+        sessions = sessions.exclude(session_key=keep)
+    keys = list(sessions.values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
-    UserSession.objects.filter(user=user).delete()
+    UserSession.objects.filter(user=user, session_key__in=keys).delete()
     return len(keys)
 
 

@@ -93,6 +93,7 @@ UI: dict[str, tuple[str, Rule]] = {
     "accounts:two-factor-setup": ("get", public(200)),
     "accounts:two-factor-verify": ("get", public(200)),
     "accounts:two-factor-backup-codes": ("post", public(404)),  # only after verifying
+    "accounts:two-factor-remove": ("post", public(404)),  # only after verifying
     "accounts:token-revoke": ("post", public(404)),  # someone else's token
     "cases:my-work": ("get", anyone(200)),
     "cases:detail": ("get", case_bound(200)),
