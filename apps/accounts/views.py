@@ -26,7 +26,9 @@ from apps.accounts.two_factor import (
     two_factor_remove,
     two_factor_verify,
 )
+from apps.agencies.actor import Actor
 from apps.agencies.middleware import SESSION_KEY
+from apps.agencies.models import Membership
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 
@@ -70,6 +72,12 @@ def switch_agency(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+def _actor_for(request: HttpRequest, membership: Membership) -> Actor:
+    """Who changes a token: the signed-in user, acting for their chosen agency, or (when they
+    act for none, e.g. after every membership ended) for the token's own membership."""
+    return request.actor or Actor(user=request.user, membership=membership)
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     memberships = request.memberships
@@ -81,7 +89,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             membership = next(m for m in memberships
                               if str(m.pk) == form.cleaned_data["membership"])
-            _token, new_key = api_token_create(membership=membership,
+            _token, new_key = api_token_create(actor=_actor_for(request, membership),
+                                              membership=membership,
                                               name=form.cleaned_data["name"])
             form = ApiTokenForm(memberships=memberships)
     response = render(request, "accounts/profile.html", {
@@ -97,7 +106,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
     token = api_token_get(user=request.user, token_id=token_id)
-    api_token_revoke(token=token)
+    api_token_revoke(actor=_actor_for(request, token.membership), token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:profile")
 

@@ -110,6 +110,8 @@ UI: dict[str, tuple[str, Rule]] = {
     "people:open-case": ("post", case_bound(400)),
     "agencies:members": ("get", admins_of_own_agency(200)),
     "agencies:member-add": ("get", admins_of_own_agency(200)),
+    "agencies:member-request": ("get", admins_of_own_agency(200)),
+    "agencies:secondments": ("get", admins_of_own_agency(200)),
     "agencies:member-role": ("get", lambda role, rel: (
         NO_AGENCY if rel == "ended" else {200} if (role, rel) == (Role.AGENCY_ADMIN, "lead")
         else {404})),
