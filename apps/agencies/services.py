@@ -232,6 +232,8 @@ def _lock_pending(*, actor: Actor, secondment: SecondmentRequest) -> SecondmentR
         raise NotPermitted("Only an agency admin of the person's agency can decide.")
     if secondment.status != SecondmentStatus.PENDING:
         raise TransitionNotAllowed("This request has already been decided.")
+    if secondment.user_id == actor.user.pk:
+        raise NotPermitted("A request about you is decided by another admin of your agency.")
     return secondment
 
 

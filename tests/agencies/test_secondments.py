@@ -241,3 +241,17 @@ def test_members_page_shows_how_many_requests_wait(world, partner_admin):
     ask(client_for(world.lead_admin), world.partner_practitioner.user.username)
     html = page(client_for(partner_admin).get(reverse("agencies:members")))
     assert SECONDMENTS in html and "1 waiting" in html
+
+
+def test_an_admin_cannot_decide_a_request_about_themselves(world, partner_admin):
+    ask(client_for(world.lead_admin), partner_admin.user.username, Role.AGENCY_ADMIN)
+    request = SecondmentRequest.objects.get(user=partner_admin.user)
+    response = client_for(partner_admin).post(SECONDMENTS, {"secondment": request.pk,
+                                                            "decision": "accept"}, follow=True)
+    assert "decided by another admin" in page(response)
+    request.refresh_from_db()
+    assert request.status == SecondmentStatus.PENDING
+    assert not Membership.objects.filter(user=partner_admin.user, agency=world.lead).exists()
+    other_admin = make_member(agency=world.partner, role=Role.AGENCY_ADMIN)
+    client_for(other_admin).post(SECONDMENTS, {"secondment": request.pk, "decision": "accept"})
+    assert Membership.objects.filter(user=partner_admin.user, agency=world.lead).exists()
