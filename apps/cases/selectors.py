@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -23,6 +22,7 @@ from apps.cases.models import (
 from apps.cases.permissions import VIEW
 from apps.consent.models import EmergencyAccess
 from apps.consent.services import live_emergency_filter
+from apps.core.pagination import Page, keyset_page
 from apps.core.permissions import permission_id
 from apps.people.models import Relationship
 
@@ -92,32 +92,18 @@ def case_capabilities(*, actor: Actor, case: Case) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class MyWorkFilters:
+    """The case list's filters, shared by My work and ``GET /api/v1/cases/``."""
+
     status: str = ""
     risk_level: str = ""
     assigned_to_me: bool = False
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list
-    next_cursor: str | None
+MY_WORK_ORDERING = ("-last_activity_at", "-pk")
 
 
-def _cursor_encode(case: Case) -> str:
-    return f"{case.last_activity_at.isoformat()}_{case.pk}"
-
-
-def _cursor_decode(cursor: str) -> tuple[datetime, UUID] | None:
-    try:
-        at, pk = cursor.rsplit("_", 1)
-        return datetime.fromisoformat(at), UUID(pk)
-    except ValueError:
-        return None
-
-
-def my_work(*, actor: Actor | None, filters: MyWorkFilters, cursor: str | None = None,
-            page_size: int = 25) -> Page:
-    """The acting agency's cases, most recently active first, by keyset pagination."""
+def case_list_filtered(*, actor: Actor | None, filters: MyWorkFilters) -> QuerySet[Case]:
+    """The actor's cases narrowed by ``filters``: the one query behind My work and the API."""
     cases = case_list(actor=actor).select_related("subject", "lead_agency")
     if filters.status:
         cases = cases.filter(status=filters.status)
@@ -128,13 +114,14 @@ def my_work(*, actor: Actor | None, filters: MyWorkFilters, cursor: str | None =
             case=OuterRef("pk"), agency_id=actor.agency_id, key_worker_id=actor.user.pk,
             ended_at__isnull=True,
         )))
-    decoded = _cursor_decode(cursor) if cursor else None
-    if decoded:
-        at, pk = decoded
-        cases = cases.filter(Q(last_activity_at__lt=at) | Q(last_activity_at=at, pk__lt=pk))
-    rows = list(cases.order_by("-last_activity_at", "-pk")[: page_size + 1])
-    next_cursor = _cursor_encode(rows[page_size - 1]) if len(rows) > page_size else None
-    return Page(items=rows[:page_size], next_cursor=next_cursor)
+    return cases
+
+
+def my_work(*, actor: Actor | None, filters: MyWorkFilters, cursor: str | None = None,
+            page_size: int = 25) -> Page:
+    """The acting agency's cases, most recently active first, by keyset pagination."""
+    return keyset_page(case_list_filtered(actor=actor, filters=filters),
+                       ordering=MY_WORK_ORDERING, cursor=cursor, page_size=page_size)
 
 
 def note_list(*, actor: Actor, case: Case) -> QuerySet[CaseNote]:

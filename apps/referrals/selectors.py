@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -11,8 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.agencies.actor import Actor
-from apps.cases.selectors import Page
 from apps.core.db import joins_as_written
+from apps.core.pagination import Page, keyset_page
 from apps.core.permissions import permission_id
 from apps.referrals.models import (
     Referral,
@@ -62,35 +61,13 @@ def referral_events(*, referral: Referral) -> QuerySet[ReferralEvent]:
     return referral.events.select_related("user", "agency").order_by("at", "id")
 
 
-def _encode(at: datetime | None, pk: UUID) -> str:
-    return f"{at.isoformat() if at else ''}_{pk}"
-
-
-def _decode(cursor: str | None) -> tuple[datetime, UUID] | None:
-    if not cursor:
-        return None
-    try:
-        at, pk = cursor.rsplit("_", 1)
-        return datetime.fromisoformat(at), UUID(pk)
-    except ValueError:
-        return None
-
-
 def _page(rows: QuerySet[Referral], *, field: str, cursor: str | None,
           page_size: int) -> Page:
     """A page of a table: only the relations it shows (not the subject's record)."""
     rows = rows.select_related(None).select_related(*LIST_RELATED)
-    decoded = _decode(cursor)
-    if decoded:
-        at, pk = decoded
-        rows = rows.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": pk}))
     with joins_as_written():
-        items = list(rows.order_by(f"-{field}", "-pk")[: page_size + 1])
-    next_cursor = None
-    if len(items) > page_size:
-        last = items[page_size - 1]
-        next_cursor = _encode(getattr(last, field), last.pk)
-    return Page(items=items[:page_size], next_cursor=next_cursor)
+        return keyset_page(rows, ordering=(f"-{field}", "-pk"), cursor=cursor,
+                           page_size=page_size)
 
 
 def inbox_queryset(*, actor: Actor | None, tab: str = "new") -> QuerySet[Referral]:
