@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
@@ -15,6 +16,7 @@ from apps.cases.models import (
     CaseGroupObjectPermission,
     CaseNote,
     CasePerson,
+    CasePersonRole,
     CaseUserObjectPermission,
     Involvement,
     NoteVisibility,
@@ -63,12 +65,28 @@ def case_list(*, actor: Actor | None) -> QuerySet[Case]:
     return Case.objects.filter(_granted(actor=actor, codename=VIEW))
 
 
+def case_is_visible(*, actor: Actor | None, case_id: UUID | str) -> bool:
+    return case_list(actor=actor).filter(pk=case_id).exists()
+
+
+def visible_case_ids(*, actor: Actor | None, case_ids: list) -> set:
+    """Which of ``case_ids`` the actor may see (one query)."""
+    return set(case_list(actor=actor).filter(pk__in=case_ids).values_list("pk", flat=True))
+
+
 def case_get(*, actor: Actor | None, case_id: UUID | str) -> Case:
     """The case, or 404 when it does not exist or the actor may not see it."""
     try:
         return case_list(actor=actor).select_related("subject", "lead_agency").get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such case") from exc
+
+
+def case_for_emergency_access(*, reference: str) -> Case | None:
+    """The case with this reference, whoever may see it: only for breaking glass
+    (``emergency_access_start``), which records every attempt. Never show what it returns
+    to a caller who has not been granted access."""
+    return Case.objects.filter(reference=reference).first()
 
 
 def case_capabilities(*, actor: Actor, case: Case) -> frozenset[str]:
@@ -141,6 +159,30 @@ def involvement_list(*, case: Case, include_ended: bool = True) -> QuerySet[Invo
     if not include_ended:
         involvements = involvements.active()
     return involvements.order_by("ended_at", "started_at")
+
+
+def involvement_get(*, case: Case, involvement_id: UUID | str) -> Involvement:
+    """A live involvement of a case the caller has already got by selector; 404 otherwise."""
+    try:
+        return Involvement.objects.active().select_related("agency").get(
+            case=case, pk=involvement_id)
+    except (Involvement.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("No such involvement") from exc
+
+
+def involved_agency_ids(*, case: Case) -> QuerySet:
+    """The ids of the agencies involved in the case now (a subquery)."""
+    return Involvement.objects.active().filter(case=case).values("agency_id")
+
+
+def case_person_ids(*, case: Case) -> set:
+    return set(CasePerson.objects.filter(case=case).values_list("person_id", flat=True))
+
+
+def case_subject_link(*, case: Case) -> CasePerson | None:
+    """The subject's link to a case the caller has already got by selector."""
+    return (CasePerson.objects.filter(case=case, role=CasePersonRole.SUBJECT)
+            .select_related("person").first())
 
 
 def case_people(*, case: Case) -> QuerySet[CasePerson]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -88,21 +89,45 @@ def inbox_queryset(*, actor: Actor | None, tab: str = "new") -> QuerySet[Referra
     raise Http404("No such inbox tab")
 
 
+@dataclass(frozen=True)
+class ReferralFilters:
+    """The referral lists' filters, shared by the inbox and outgoing pages and
+    ``GET /api/v1/referrals/``: ``box`` "inbox" (with its ``tab``), "outgoing" or "" (both);
+    ``status`` narrows any of them."""
+
+    box: str = ""
+    tab: str = "new"
+    status: str = ""
+
+
+def referral_list_filtered(*, actor: Actor | None,
+                           filters: ReferralFilters) -> QuerySet[Referral]:
+    """``Http404`` for an unknown inbox tab."""
+    if actor is None:
+        return Referral.objects.none()
+    if filters.box == "inbox":
+        rows = inbox_queryset(actor=actor, tab=filters.tab)
+    else:
+        rows = referral_list(actor=actor)
+        if filters.box == "outgoing":
+            rows = rows.filter(from_agency_id=actor.agency_id)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    return rows
+
+
 def inbox(*, actor: Actor | None, tab: str = "new", cursor: str | None = None,
           page_size: int = 25) -> Page:
     """A page of the inbox, newest submission first (index referral_inbox)."""
-    return _page(inbox_queryset(actor=actor, tab=tab), field="submitted_at", cursor=cursor,
-                 page_size=page_size)
+    rows = referral_list_filtered(actor=actor, filters=ReferralFilters(box="inbox", tab=tab))
+    return _page(rows, field="submitted_at", cursor=cursor, page_size=page_size)
 
 
 def outgoing(*, actor: Actor | None, status: str = "", cursor: str | None = None,
              page_size: int = 25) -> Page:
     """The acting agency's own referrals, every status, newest first."""
-    if actor is None:
-        return Page(items=[], next_cursor=None)
-    rows = referral_list(actor=actor).filter(from_agency_id=actor.agency_id)
-    if status:
-        rows = rows.filter(status=status)
+    rows = referral_list_filtered(actor=actor,
+                                  filters=ReferralFilters(box="outgoing", status=status))
     return _page(rows, field="created_at", cursor=cursor, page_size=page_size)
 
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from apps.agencies.actor import Actor
 from apps.agencies.selectors import agency_list
 from apps.audit.services import access_record
-from apps.cases import selectors, services
+from apps.cases import policy, selectors, services
 from apps.cases.api.serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
@@ -65,8 +65,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGeneri
                                        assigned_to_me=values.get("assigned_to_me", False))
 
     def _detail(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
-        capabilities = selectors.case_capabilities(actor=self.actor, case=case)
-        context = {**self.get_serializer_context(), "capabilities": capabilities}
+        may = policy.case_abilities(actor=self.actor, case=case)
+        context = {**self.get_serializer_context(), "capabilities": may.held}
         return Response(CaseDetailSerializer(case, context=context).data, status=code)
 
     @extend_schema(responses=CaseDetailSerializer)
