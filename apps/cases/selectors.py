@@ -11,6 +11,7 @@ from django.http import Http404
 
 from apps.agencies.actor import Actor
 from apps.agencies.models import Role
+from apps.cases.emergency import live_emergency_accesses
 from apps.cases.models import (
     Case,
     CaseGroupObjectPermission,
@@ -22,8 +23,6 @@ from apps.cases.models import (
     NoteVisibility,
 )
 from apps.cases.permissions import VIEW
-from apps.consent.models import EmergencyAccess
-from apps.consent.services import live_emergency_filter
 from apps.core.pagination import Page, keyset_page
 from apps.core.permissions import permission_id
 from apps.people.models import Relationship
@@ -50,9 +49,8 @@ def _granted(*, actor: Actor, codename: str) -> Q:
     if codename != VIEW:
         return Q(Exists(group_grant)) | (Q(Exists(user_grant)) & Q(Exists(involved)))
     # Emergency access counts only while it has not expired, even if the sweep is late.
-    emergency = EmergencyAccess.objects.filter(
-        live_emergency_filter(), case=OuterRef("pk"), user_id=actor.user.pk,
-        agency_id=actor.agency_id,
+    emergency = live_emergency_accesses().filter(
+        case=OuterRef("pk"), user_id=actor.user.pk, agency_id=actor.agency_id,
     )
     return Q(Exists(group_grant)) | (
         Q(Exists(user_grant)) & (Q(Exists(involved)) | Q(Exists(emergency))))

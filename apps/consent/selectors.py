@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.agencies.actor import Actor
+from apps.cases.emergency import live_emergency_filter
 from apps.cases.models import Case, Involvement
 from apps.consent.models import (
     ConsentRecord,
@@ -20,7 +21,6 @@ from apps.consent.models import (
     SharingBasis,
     SharingPolicy,
 )
-from apps.consent.services import live_emergency_filter
 from apps.people.selectors import person_list
 
 

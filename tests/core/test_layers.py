@@ -100,3 +100,19 @@ def test_action_plans_do_not_import_marac():
     edges = _app_edges()
     assert edges.get(("action_plans", "marac"), []) == []
     assert edges.get(("marac", "action_plans"))  # the direction that stays
+
+
+def test_case_access_layer_does_not_import_consent():
+    """Access to a case, emergency access included, is decided in apps.cases (issue 12): the
+    permission layer reads live emergency accesses from apps.cases.emergency, never from
+    apps.consent (which records and ends them)."""
+    layer = ["selectors.py", "permissions.py", "policy.py", "emergency.py"]
+    for name in layer:
+        imported = [(m, line) for m, line in _runtime_imports(APPS / "cases" / name)
+                    if m.startswith("apps.consent")]
+        assert imported == [], (name, imported)
+    remaining = {where for (source, target), wheres in _app_edges().items()
+                 if (source, target) == ("cases", "consent") for where in wheres}
+    # What is left is the sharing check and the sharing-basis fields of "involve an agency".
+    assert all(w.split(":")[0] in {"apps/cases/services.py", "apps/cases/forms.py",
+                                   "apps/cases/api/serializers.py"} for w in remaining), remaining
