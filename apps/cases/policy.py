@@ -105,9 +105,6 @@ class CaseAbilities:
     def refer(self) -> bool:
         return self.contribute
 
-    def __contains__(self, codename: str) -> bool:  # ``"manage_case" in may``
-        return codename in self.held
-
 
 def case_abilities(*, actor: Actor | None, case: Case) -> CaseAbilities:
     if not _active(actor):
