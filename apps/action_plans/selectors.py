@@ -20,6 +20,21 @@ def action_list(*, actor: Actor | None) -> QuerySet[Action]:
         "plan", "plan__case", "owner_agency", "owner_user", "closed_by", "meeting")
 
 
+@dataclass(frozen=True)
+class ActionFilters:
+    status: str = ""
+    mine: bool = False  # open or closed, owned by the acting agency
+
+
+def action_list_filtered(*, actor: Actor | None, filters: ActionFilters) -> QuerySet[Action]:
+    rows = action_list(actor=actor)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.mine and actor is not None:
+        rows = rows.filter(owner_agency_id=actor.agency_id)
+    return rows
+
+
 def action_get(*, actor: Actor | None, action_id: UUID | str) -> Action:
     try:
         return action_list(actor=actor).get(pk=action_id)
@@ -35,8 +50,14 @@ def plan_for_case(*, case) -> ActionPlan | None:
 
 def plan_actions(*, case) -> list[Action]:
     return list(Action.objects.filter(plan__case=case).select_related(
-        "owner_agency", "owner_user", "closed_by", "meeting").order_by(
+        "owner_agency", "owner_user", "closed_by", "meeting", "meeting__area").order_by(
         "status", "due_date", "created_at"))
+
+
+def meeting_actions(*, meeting) -> list[Action]:
+    """The actions agreed at a visible meeting (its minutes)."""
+    return list(Action.objects.filter(meeting=meeting).select_related(
+        "owner_agency", "owner_user", "plan").order_by("due_date", "id"))
 
 
 def my_agency_actions(*, actor: Actor, limit: int = 50) -> list[Action]:

@@ -12,9 +12,8 @@ from apps.agencies.actor import Actor
 from apps.agencies.models import Agency, Membership
 from apps.agencies.selectors import member_ids
 from apps.audit.services import access_record
+from apps.cases import policy
 from apps.cases.models import Case
-from apps.cases.permissions import CONTRIBUTE, MANAGE
-from apps.cases.selectors import case_capabilities
 from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
 from apps.notifications.services import notify
 
@@ -27,8 +26,9 @@ def _plan(*, actor: Actor, case: Case, source: str = PlanSource.CASE_REVIEW) -> 
 
 def _lock_contributable(*, actor: Actor, case: Case) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if CONTRIBUTE not in case_capabilities(actor=actor, case=case):
-        raise NotPermitted("Your agency cannot contribute to this case's action plan.")
+    policy.require_contribute(
+        actor=actor, case=case,
+        message="Your agency cannot contribute to this case's action plan.")
     return case
 
 
@@ -65,9 +65,7 @@ def action_add(*, actor: Actor, case: Case, description: str, owner_agency: Agen
             raise ServiceError("The owner must be a member of the owner agency.",
                                field="owner_user")
         if meeting is not None:
-            from apps.marac.selectors import is_coordinator
-
-            if not is_coordinator(actor=actor, area=meeting.area):
+            if not policy.may_minute(actor=actor, meeting=meeting):
                 raise NotPermitted("Only the MARAC coordinator records the meeting's actions.")
             if not meeting.items.filter(case=case).exists():
                 raise ServiceError("This case is not on that meeting's agenda.")
@@ -88,18 +86,6 @@ def action_add(*, actor: Actor, case: Case, description: str, owner_agency: Agen
         return action
 
 
-def _may_close(*, actor: Actor, action: Action) -> bool:
-    if action.owner_agency_id == actor.agency_id:
-        return True
-    if MANAGE in case_capabilities(actor=actor, case=action.plan.case):
-        return True
-    if action.meeting_id is not None:
-        from apps.marac.selectors import is_coordinator
-
-        return is_coordinator(actor=actor, area=action.meeting.area)
-    return False
-
-
 def _close(*, actor: Actor, action: Action, status: str, note: str) -> Action:
     note = (note or "").strip()
     if not note:
@@ -108,10 +94,7 @@ def _close(*, actor: Actor, action: Action, status: str, note: str) -> Action:
     with transaction.atomic():
         action = Action.objects.select_for_update(of=("self",)).select_related(
             "plan__case", "meeting__area").get(pk=action.pk)
-        if CONTRIBUTE not in case_capabilities(actor=actor, case=action.plan.case) or \
-                not _may_close(actor=actor, action=action):
-            raise NotPermitted("Only the owner agency, the lead agency or the MARAC "
-                               "coordinator can close this action.")
+        policy.require_close_action(actor=actor, action=action)
         if action.status != ActionStatus.OPEN:
             raise TransitionNotAllowed("This action is already closed.")
         action.status, action.completion_note = status, note

@@ -10,33 +10,30 @@ from apps.action_plans import selectors, services
 from apps.action_plans.forms import ActionForm, CloseForm, WishesForm
 from apps.action_plans.models import ActionStatus
 from apps.agencies.decorators import actor_required
-from apps.agencies.models import Membership
+from apps.agencies.selectors import memberships_of
 from apps.audit.services import access_record
-from apps.cases.models import CasePersonRole
-from apps.cases.permissions import CONTRIBUTE, MANAGE
-from apps.cases.selectors import case_capabilities, case_get, involvement_list
+from apps.cases import policy
+from apps.cases.selectors import case_get, case_subject_link, involvement_list
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 
 
 def _action_form(case, data=None) -> ActionForm:
     agencies = [inv.agency for inv in involvement_list(case=case, include_ended=False)]
-    memberships = Membership.objects.active().filter(agency__in=agencies).select_related(
-        "user", "agency").order_by("agency__name", "user__last_name")
-    return ActionForm(data, agencies=agencies, memberships=memberships)
+    return ActionForm(data, agencies=agencies, memberships=memberships_of(agencies=agencies))
 
 
 def _plan_page(request: HttpRequest, case, action_form=None, wishes_form=None,
                status: int = 200) -> HttpResponse:
-    capabilities = case_capabilities(actor=request.actor, case=case)
+    may = policy.case_abilities(actor=request.actor, case=case)
     plan = selectors.plan_for_case(case=case)
     actions = selectors.plan_actions(case=case)
     for action in actions:
-        action.may_close = action.status == ActionStatus.OPEN and CONTRIBUTE in capabilities and (
-            action.owner_agency_id == request.actor.agency_id or MANAGE in capabilities)
+        action.may_close = action.status == ActionStatus.OPEN and policy.may_close_action(
+            actor=request.actor, action=action, abilities=may)
     return render(request, "action_plans/plan.html", {
         "case": case, "plan": plan, "actions": actions, "today": timezone.localdate(),
-        "can_contribute": CONTRIBUTE in capabilities,
+        "may": may, "can_contribute": may.contribute,
         "action_form": action_form or _action_form(case),
         "wishes_form": wishes_form or WishesForm(initial={
             "what_person_wants": plan.what_person_wants if plan else ""}),
@@ -53,17 +50,11 @@ def plan(request: HttpRequest, case_id: str) -> HttpResponse:
     return _plan_page(request, case)
 
 
-def _contributable(request: HttpRequest, case_id: str):
-    case = case_get(actor=request.actor, case_id=case_id)
-    if CONTRIBUTE not in case_capabilities(actor=request.actor, case=case):
-        raise Http404("No such page")
-    return case
-
-
 @actor_required
 @require_POST
 def action_new(request: HttpRequest, case_id: str) -> HttpResponse:
-    case = _contributable(request, case_id)
+    case = case_get(actor=request.actor, case_id=case_id)
+    policy.require_contribute(actor=request.actor, case=case, hide=True)
     form = _action_form(case, request.POST)
     if form.is_valid():
         try:
@@ -79,7 +70,8 @@ def action_new(request: HttpRequest, case_id: str) -> HttpResponse:
 @actor_required
 @require_POST
 def wishes(request: HttpRequest, case_id: str) -> HttpResponse:
-    case = _contributable(request, case_id)
+    case = case_get(actor=request.actor, case_id=case_id)
+    policy.require_contribute(actor=request.actor, case=case, hide=True)
     form = WishesForm(request.POST)
     if form.is_valid():
         services.action_plan_set_wishes(actor=request.actor, case=case, **form.cleaned_data)
@@ -95,6 +87,7 @@ def action_close(request: HttpRequest, action_id: str) -> HttpResponse:
     case = action.plan.case
     if action.status != ActionStatus.OPEN:
         raise Http404("No such page")
+    policy.require_close_action(actor=request.actor, action=action, hide=True)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         close = (services.action_complete if form.cleaned_data["outcome"] == "done"
@@ -121,8 +114,7 @@ def plan_print(request: HttpRequest, case_id: str) -> HttpResponse:
     contacts = [inv for inv in involvement_list(case=case, include_ended=False)]
     access_record(actor=request.actor, object_type="action_plan", object_id=case.pk,
                   case_id=case.pk, action="print")
-    subject = case.case_people.filter(role=CasePersonRole.SUBJECT).select_related(
-        "person").first()
+    subject = case_subject_link(case=case)
     return render(request, "action_plans/plan_print.html", {
         "case": case, "plan": plan, "actions": actions, "contacts": contacts,
         "person": subject.person if subject else case.subject,

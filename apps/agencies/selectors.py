@@ -65,3 +65,35 @@ def secondment_request_get_to_decide(*, actor: Actor | None,
         return secondment_requests_to_decide(actor=actor).get(pk=secondment_id)
     except (SecondmentRequest.DoesNotExist, ValueError) as exc:
         raise Http404("No such request") from exc
+
+
+def memberships_of(*, agencies: Iterable[Agency | UUID]) -> QuerySet[Membership]:
+    """The active memberships of these agencies (to choose an owner or a key worker from)."""
+    return (Membership.objects.active().filter(agency__in=list(agencies))
+            .select_related("user", "agency").order_by("agency__name", "user__last_name"))
+
+
+def member_users(*, agency_id: UUID) -> QuerySet:
+    """The users with an active membership of the agency, by name."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk__in=Membership.objects.active().filter(
+        agency_id=agency_id).values("user_id")).order_by("last_name", "username")
+
+
+def user_by_id(*, user_id: int | None):
+    """A user by id (None when there is no such user): only names reach the caller."""
+    from django.contrib.auth import get_user_model
+
+    if user_id is None:
+        return None
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+def agencies_by_ids(*, agency_ids: Iterable[UUID], active_only: bool = False
+                    ) -> list[Agency]:
+    """The agencies with these ids (directory data only)."""
+    agencies = Agency.objects.filter(pk__in=set(agency_ids))
+    if active_only:
+        agencies = agencies.filter(active=True)
+    return list(agencies)

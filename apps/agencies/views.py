@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
@@ -13,6 +10,7 @@ from apps.agencies.forms import MemberAddForm, MemberRequestForm, RoleForm, Seco
 from apps.agencies.models import Role, SecondmentStatus
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
+from apps.core.pagination import InvalidCursor, keyset_page
 
 MEMBERS_PAGE_SIZE = 50
 
@@ -33,29 +31,18 @@ def members(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     ended = request.GET.get("status") == "ended"
     memberships = (selectors.membership_list_for_admin(actor=request.actor)
-                   .filter(ended_at__isnull=not ended).order_by("user__username", "pk"))
-    after = _uuid_or_none(request.GET.get("after"))
-    if after is not None:
-        cursor = memberships.filter(pk=after).values_list("user__username", "pk").first()
-        if cursor is None:
-            raise Http404("No such page")
-        memberships = memberships.filter(Q(user__username__gt=cursor[0])
-                                         | Q(user__username=cursor[0], pk__gt=cursor[1]))
-    page = list(memberships[:MEMBERS_PAGE_SIZE + 1])
+                   .filter(ended_at__isnull=not ended))
+    try:  # an id cursor: a username must not reach a URL
+        page = keyset_page(memberships, ordering=("user__username", "pk"),
+                           cursor=request.GET.get("after"), page_size=MEMBERS_PAGE_SIZE,
+                           cursor_by="pk")
+    except InvalidCursor as exc:
+        raise Http404("No such page") from exc
     return render(request, "agencies/members.html", {
         "secondments_waiting": selectors.secondment_requests_to_decide(
             actor=request.actor).count(),
-        "memberships": page[:MEMBERS_PAGE_SIZE],
-        "next_after": page[MEMBERS_PAGE_SIZE - 1].pk if len(page) > MEMBERS_PAGE_SIZE else None,
-        "ended": ended,
+        "memberships": page.items, "next_after": page.next_cursor, "ended": ended,
     })
-
-
-def _uuid_or_none(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value) if value else None
-    except ValueError as exc:
-        raise Http404("No such page") from exc
 
 
 @actor_required

@@ -36,8 +36,7 @@ def case_access_events(*, actor: Actor, case: Case) -> QuerySet[AccessEvent]:
             .select_related("user", "agency").order_by("-id"))
 
 
-def agency_access_log(*, actor: Actor | None, filters: AccessLogFilters,
-                      before_id: int | None = None) -> QuerySet[AccessEvent]:
+def agency_access_log(*, actor: Actor | None, filters: AccessLogFilters) -> QuerySet[AccessEvent]:
     """Accesses to the records of the acting agency: cases it is involved in now."""
     if not can_read_audit(actor=actor):
         return AccessEvent.objects.none()
@@ -54,6 +53,4 @@ def agency_access_log(*, actor: Actor | None, filters: AccessLogFilters,
         events = events.filter(at__date__gte=filters.date_from)
     if filters.date_to:
         events = events.filter(at__date__lte=filters.date_to)
-    if before_id:
-        events = events.filter(id__lt=before_id)
     return events.select_related("user", "agency", "case").order_by("-id")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
@@ -11,6 +12,7 @@ from apps.audit.forms import AccessLogFilterForm
 from apps.audit.models import AccessEvent
 from apps.cases.selectors import case_get
 from apps.core.csv_export import csv_safe_writer
+from apps.core.pagination import Page, keyset_page
 
 PAGE_SIZE = 50
 CSV_LIMIT = 100_000
@@ -21,15 +23,11 @@ def _require_auditor(request: HttpRequest) -> None:
         raise Http404("No such page")
 
 
-def _page(events: list[AccessEvent]) -> tuple[list[AccessEvent], int | None]:
-    more = len(events) > PAGE_SIZE
-    events = events[:PAGE_SIZE]
-    return events, (events[-1].id if more else None)
-
-
-def _before(request: HttpRequest) -> int | None:
-    value = request.GET.get("before", "")
-    return int(value) if value.isdigit() else None
+def _page(request: HttpRequest, events: QuerySet[AccessEvent]) -> Page:
+    """Newest first, a page at a time (the shared keyset paginator; ``?before=`` is its
+    cursor, and one it did not hand out answers 400)."""
+    return keyset_page(events, ordering=("-id",), cursor=request.GET.get("before"),
+                       page_size=PAGE_SIZE)
 
 
 @actor_required
@@ -37,13 +35,9 @@ def case_access(request: HttpRequest, case_id: str) -> HttpResponse:
     """Who accessed this record: for admins and auditors of an agency that can see the case."""
     _require_auditor(request)
     case = case_get(actor=request.actor, case_id=case_id)
-    events = selectors.case_access_events(actor=request.actor, case=case)
-    before = _before(request)
-    if before:
-        events = events.filter(id__lt=before)
-    rows, next_before = _page(list(events[: PAGE_SIZE + 1]))
+    page = _page(request, selectors.case_access_events(actor=request.actor, case=case))
     return render(request, "audit/case_access.html",
-                  {"case": case, "events": rows, "next_before": next_before})
+                  {"case": case, "events": page.items, "next_before": page.next_cursor})
 
 
 def _csv_rows(events: Iterator[AccessEvent]) -> Iterator[str]:
@@ -74,12 +68,11 @@ def access_log(request: HttpRequest) -> HttpResponse:
                                          content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
         return response
-    events = selectors.agency_access_log(actor=request.actor, filters=filters,
-                                         before_id=_before(request))
-    rows, next_before = _page(list(events[: PAGE_SIZE + 1]))
+    page = _page(request, selectors.agency_access_log(actor=request.actor, filters=filters))
     query = request.GET.copy()
     query.pop("before", None)
     query.pop("format", None)
     return render(request, "audit/access_log.html", {
-        "form": form, "events": rows, "next_before": next_before, "query": query.urlencode(),
+        "form": form, "events": page.items, "next_before": page.next_cursor,
+        "query": query.urlencode(),
     }, status=400 if form.errors else 200)

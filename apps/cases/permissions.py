@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Permission
 
 from apps.agencies.models import Membership, Role
+from apps.cases.emergency import live_emergency_accesses
 from apps.cases.models import (
     Case,
     CaseGroupObjectPermission,
@@ -55,15 +56,12 @@ def expected_grants(*, case: Case) -> tuple[set[tuple[int, str]], set[tuple[int,
     is granted only to named people: each involvement's key worker and the involved agency's
     managers. A live emergency access grants view to its user.
     """
-    from apps.consent.models import EmergencyAccess
-    from apps.consent.services import live_emergency_filter
-
     involvements = list(case.involvements.active().select_related("agency"))
     groups: set[tuple[int, str]] = set()
     users: set[tuple[int, str]] = set()
     # Emergency ("break-glass") access: view only, for the named user, until it expires.
-    users |= {(u, VIEW) for u in EmergencyAccess.objects.filter(
-        live_emergency_filter(), case=case).values_list("user_id", flat=True)}
+    users |= {(u, VIEW) for u in live_emergency_accesses().filter(
+        case=case).values_list("user_id", flat=True)}
     if not case.restricted:
         for involvement in involvements:
             groups |= {(involvement.agency.group_id, c) for c in LEVELS[involvement.role]}

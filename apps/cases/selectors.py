@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from apps.agencies.actor import Actor
 from apps.agencies.models import Role
+from apps.cases.emergency import live_emergency_accesses
 from apps.cases.models import (
     Case,
     CaseGroupObjectPermission,
     CaseNote,
     CasePerson,
+    CasePersonRole,
     CaseUserObjectPermission,
     Involvement,
     NoteVisibility,
 )
 from apps.cases.permissions import VIEW
-from apps.consent.models import EmergencyAccess
-from apps.consent.services import live_emergency_filter
+from apps.core.pagination import Page, keyset_page
 from apps.core.permissions import permission_id
 from apps.people.models import Relationship
 
@@ -48,9 +49,8 @@ def _granted(*, actor: Actor, codename: str) -> Q:
     if codename != VIEW:
         return Q(Exists(group_grant)) | (Q(Exists(user_grant)) & Q(Exists(involved)))
     # Emergency access counts only while it has not expired, even if the sweep is late.
-    emergency = EmergencyAccess.objects.filter(
-        live_emergency_filter(), case=OuterRef("pk"), user_id=actor.user.pk,
-        agency_id=actor.agency_id,
+    emergency = live_emergency_accesses().filter(
+        case=OuterRef("pk"), user_id=actor.user.pk, agency_id=actor.agency_id,
     )
     return Q(Exists(group_grant)) | (
         Q(Exists(user_grant)) & (Q(Exists(involved)) | Q(Exists(emergency))))
@@ -63,12 +63,28 @@ def case_list(*, actor: Actor | None) -> QuerySet[Case]:
     return Case.objects.filter(_granted(actor=actor, codename=VIEW))
 
 
+def case_is_visible(*, actor: Actor | None, case_id: UUID | str) -> bool:
+    return case_list(actor=actor).filter(pk=case_id).exists()
+
+
+def visible_case_ids(*, actor: Actor | None, case_ids: list) -> set:
+    """Which of ``case_ids`` the actor may see (one query)."""
+    return set(case_list(actor=actor).filter(pk__in=case_ids).values_list("pk", flat=True))
+
+
 def case_get(*, actor: Actor | None, case_id: UUID | str) -> Case:
     """The case, or 404 when it does not exist or the actor may not see it."""
     try:
         return case_list(actor=actor).select_related("subject", "lead_agency").get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such case") from exc
+
+
+def case_for_emergency_access(*, reference: str) -> Case | None:
+    """The case with this reference, whoever may see it: only for breaking glass
+    (``emergency_access_start``), which records every attempt. Never show what it returns
+    to a caller who has not been granted access."""
+    return Case.objects.filter(reference=reference).first()
 
 
 def case_capabilities(*, actor: Actor, case: Case) -> frozenset[str]:
@@ -92,32 +108,18 @@ def case_capabilities(*, actor: Actor, case: Case) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class MyWorkFilters:
+    """The case list's filters, shared by My work and ``GET /api/v1/cases/``."""
+
     status: str = ""
     risk_level: str = ""
     assigned_to_me: bool = False
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list
-    next_cursor: str | None
+MY_WORK_ORDERING = ("-last_activity_at", "-pk")
 
 
-def _cursor_encode(case: Case) -> str:
-    return f"{case.last_activity_at.isoformat()}_{case.pk}"
-
-
-def _cursor_decode(cursor: str) -> tuple[datetime, UUID] | None:
-    try:
-        at, pk = cursor.rsplit("_", 1)
-        return datetime.fromisoformat(at), UUID(pk)
-    except ValueError:
-        return None
-
-
-def my_work(*, actor: Actor | None, filters: MyWorkFilters, cursor: str | None = None,
-            page_size: int = 25) -> Page:
-    """The acting agency's cases, most recently active first, by keyset pagination."""
+def case_list_filtered(*, actor: Actor | None, filters: MyWorkFilters) -> QuerySet[Case]:
+    """The actor's cases narrowed by ``filters``: the one query behind My work and the API."""
     cases = case_list(actor=actor).select_related("subject", "lead_agency")
     if filters.status:
         cases = cases.filter(status=filters.status)
@@ -128,13 +130,14 @@ def my_work(*, actor: Actor | None, filters: MyWorkFilters, cursor: str | None =
             case=OuterRef("pk"), agency_id=actor.agency_id, key_worker_id=actor.user.pk,
             ended_at__isnull=True,
         )))
-    decoded = _cursor_decode(cursor) if cursor else None
-    if decoded:
-        at, pk = decoded
-        cases = cases.filter(Q(last_activity_at__lt=at) | Q(last_activity_at=at, pk__lt=pk))
-    rows = list(cases.order_by("-last_activity_at", "-pk")[: page_size + 1])
-    next_cursor = _cursor_encode(rows[page_size - 1]) if len(rows) > page_size else None
-    return Page(items=rows[:page_size], next_cursor=next_cursor)
+    return cases
+
+
+def my_work(*, actor: Actor | None, filters: MyWorkFilters, cursor: str | None = None,
+            page_size: int = 25) -> Page:
+    """The acting agency's cases, most recently active first, by keyset pagination."""
+    return keyset_page(case_list_filtered(actor=actor, filters=filters),
+                       ordering=MY_WORK_ORDERING, cursor=cursor, page_size=page_size)
 
 
 def note_list(*, actor: Actor, case: Case) -> QuerySet[CaseNote]:
@@ -154,6 +157,30 @@ def involvement_list(*, case: Case, include_ended: bool = True) -> QuerySet[Invo
     if not include_ended:
         involvements = involvements.active()
     return involvements.order_by("ended_at", "started_at")
+
+
+def involvement_get(*, case: Case, involvement_id: UUID | str) -> Involvement:
+    """A live involvement of a case the caller has already got by selector; 404 otherwise."""
+    try:
+        return Involvement.objects.active().select_related("agency").get(
+            case=case, pk=involvement_id)
+    except (Involvement.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("No such involvement") from exc
+
+
+def involved_agency_ids(*, case: Case) -> QuerySet:
+    """The ids of the agencies involved in the case now (a subquery)."""
+    return Involvement.objects.active().filter(case=case).values("agency_id")
+
+
+def case_person_ids(*, case: Case) -> set:
+    return set(CasePerson.objects.filter(case=case).values_list("person_id", flat=True))
+
+
+def case_subject_link(*, case: Case) -> CasePerson | None:
+    """The subject's link to a case the caller has already got by selector."""
+    return (CasePerson.objects.filter(case=case, role=CasePersonRole.SUBJECT)
+            .select_related("person").first())
 
 
 def case_people(*, case: Case) -> QuerySet[CasePerson]:

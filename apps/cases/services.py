@@ -9,8 +9,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.agencies.actor import Actor
-from apps.agencies.models import Agency, Membership, Role
+from apps.agencies.models import Agency, Membership
 from apps.audit.services import access_record
+from apps.cases import policy
 from apps.cases.models import (
     Case,
     CaseNote,
@@ -22,9 +23,8 @@ from apps.cases.models import (
     NoteKind,
     NoteVisibility,
 )
-from apps.cases.permissions import CONTRIBUTE, MANAGE, case_permissions_sync
-from apps.cases.selectors import case_capabilities
-from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
+from apps.cases.permissions import case_permissions_sync
+from apps.core.exceptions import ServiceError, TransitionNotAllowed
 from apps.people.models import Person, RelationshipKind
 from apps.people.services import person_create, relationship_add
 
@@ -36,11 +36,6 @@ def _next_reference() -> str:
         cursor.execute("SELECT nextval('cases_case_reference_seq')")
         (number,) = cursor.fetchone()
     return f"{settings.WRAPAROUND['CASE_REFERENCE_PREFIX']}-{number:06d}"
-
-
-def _require(*, actor: Actor, case: Case, capability: str, message: str) -> None:
-    if capability not in case_capabilities(actor=actor, case=case):
-        raise NotPermitted(message)
 
 
 def _system_note(*, actor: Actor, case: Case, text: str) -> CaseNote:
@@ -118,8 +113,8 @@ def case_person_create(*, actor: Actor, case: Case, person_data: dict[str, Any],
     _check_link(role=role, relationship_kind=relationship_kind)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        _require(actor=actor, case=case, capability=CONTRIBUTE,
-                 message="Your agency cannot add people to this case.")
+        policy.require_contribute(actor=actor, case=case,
+                                  message="Your agency cannot add people to this case.")
         person = person_create(actor=actor, data=person_data)
         access_record(actor=actor, object_type="person", object_id=person.pk, case_id=case.pk,
                       action="create")
@@ -133,8 +128,8 @@ def case_person_add(*, actor: Actor, case: Case, person: Person, role: str,
     _check_link(role=role, relationship_kind=relationship_kind)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        _require(actor=actor, case=case, capability=CONTRIBUTE,
-                 message="Your agency cannot add people to this case.")
+        policy.require_contribute(actor=actor, case=case,
+                                  message="Your agency cannot add people to this case.")
         return _link_person(actor=actor, case=case, person=person, role=role,
                             relationship_kind=relationship_kind)
 
@@ -143,8 +138,7 @@ def case_update(*, actor: Actor, case: Case, status: str, risk_level: str,
                 summary: str) -> Case:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        _require(actor=actor, case=case, capability=MANAGE,
-                 message="Only the lead agency can change the case's status or risk level.")
+        policy.require_update_case(actor=actor, case=case)
         changes = []
         if status != case.status:
             changes.append(f"status {case.get_status_display()} → {CaseStatus(status).label}")
@@ -170,8 +164,8 @@ def case_note_add(*, actor: Actor, case: Case, text: str, kind: str = NoteKind.N
         raise ServiceError("Choose what kind of note this is.", field="kind")
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        _require(actor=actor, case=case, capability=CONTRIBUTE,
-                 message="Your agency cannot add notes to this case.")
+        policy.require_contribute(actor=actor, case=case,
+                                  message="Your agency cannot add notes to this case.")
         note = CaseNote.objects.create(case=case, author=actor.user, agency_id=actor.agency_id,
                                        kind=kind, text=text, visibility=visibility)
         _touch(case)
@@ -198,10 +192,9 @@ def involvement_add(*, actor: Actor, case: Case, agency: Agency, basis: str,
         raise ServiceError("Enter the basis for involving this agency.", field="basis")
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        _require(actor=actor, case=case, capability=MANAGE,
-                 message="Only the lead agency can involve other agencies.")
-        if actor.role != Role.MANAGER:
-            raise NotPermitted("Only a manager of the lead agency can involve other agencies.")
+        policy.require_manage(
+            actor=actor, case=case,
+            message="Only a manager of the lead agency can involve other agencies.")
         if not agency.active:
             raise ServiceError(f"{agency} is not active.", field="agency")
         if case.involvements.active().filter(agency=agency).exists():
@@ -236,10 +229,8 @@ def involvement_end(*, actor: Actor, involvement: Involvement, reason: str) -> I
         case = Case.objects.select_for_update().get(pk=involvement.case_id)
         involvement = Involvement.objects.select_for_update().select_related("agency").get(
             pk=involvement.pk)
-        _require(actor=actor, case=case, capability=MANAGE,
-                 message="Only the lead agency can end involvements.")
-        if actor.role != Role.MANAGER:
-            raise NotPermitted("Only a manager of the lead agency can end involvements.")
+        policy.require_manage(actor=actor, case=case,
+                              message="Only a manager of the lead agency can end involvements.")
         if involvement.ended_at is not None:
             raise TransitionNotAllowed("This involvement has already ended.")
         if involvement.role == InvolvementRole.LEAD:
@@ -260,8 +251,7 @@ def involvement_set_key_worker(*, actor: Actor, involvement: Involvement, user) 
     """The involved agency names its key worker (a manager of that agency)."""
     with transaction.atomic():
         involvement = Involvement.objects.select_for_update().get(pk=involvement.pk)
-        if involvement.agency_id != actor.agency_id or actor.role != Role.MANAGER:
-            raise NotPermitted("Only a manager of that agency can assign its key worker.")
+        policy.require_set_key_worker(actor=actor, involvement=involvement)
         if involvement.ended_at is not None:
             raise TransitionNotAllowed("This involvement has ended.")
         if user is not None and not Membership.objects.active().filter(

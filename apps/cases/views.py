@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.agencies.decorators import actor_required
-from apps.agencies.models import Agency, Membership, Role
+from apps.agencies.selectors import agency_list, member_users
 from apps.audit.services import access_record
-from apps.cases import selectors, services
+from apps.cases import policy, selectors, services
 from apps.cases.forms import (
     CaseEditForm,
     CaseExistingPersonForm,
@@ -21,12 +20,9 @@ from apps.cases.forms import (
     NoteForm,
 )
 from apps.cases.models import Case
-from apps.cases.permissions import CONTRIBUTE, MANAGE
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 from apps.people.selectors import person_find_duplicates, person_list
-
-User = get_user_model()
 
 
 @actor_required
@@ -51,14 +47,18 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request: HttpRequest, case: object, note_form: NoteForm | None = None) -> dict:
     actor = request.actor
-    capabilities = selectors.case_capabilities(actor=actor, case=case)
+    may = policy.case_abilities(actor=actor, case=case)
     involvements = list(selectors.involvement_list(case=case))
+    for involvement in involvements:
+        involvement.may_set_key_worker = (
+            involvement.ended_at is None
+            and policy.may_set_key_worker(actor=actor, involvement=involvement))
     return {
         "case": case,
-        "capabilities": capabilities,
-        "can_contribute": CONTRIBUTE in capabilities,
-        "can_manage": MANAGE in capabilities and actor.role == Role.MANAGER,
-        "is_manager": actor.role == Role.MANAGER,
+        "may": may,
+        "capabilities": may.held,
+        "can_contribute": may.contribute,
+        "can_manage": may.manage,
         "people": list(selectors.case_people(case=case)),
         "address_visible": selectors.address_visible(actor=actor, case=case),
         "involvements": involvements,
@@ -78,7 +78,8 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
 @actor_required
 @require_POST
 def note_add(request: HttpRequest, case_id: str) -> HttpResponse:
-    case = _contributable_case(request, case_id)
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    policy.require_contribute(actor=request.actor, case=case, hide=True)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -98,18 +99,10 @@ def note_add(request: HttpRequest, case_id: str) -> HttpResponse:
                   status=400)
 
 
-def _contributable_case(request: HttpRequest, case_id: str) -> Case:
-    """The case, when the actor's agency may contribute to it; 404 otherwise."""
-    case = selectors.case_get(actor=request.actor, case_id=case_id)
-    if CONTRIBUTE not in selectors.case_capabilities(actor=request.actor, case=case):
-        raise Http404("No such page")
-    return case
-
-
 def _person_add_page(request: HttpRequest, case: Case, form: CasePersonForm,
                      duplicates: list | None = None,
                      link_form: CaseExistingPersonForm | None = None) -> HttpResponse:
-    on_case = set(case.case_people.values_list("person_id", flat=True)) if duplicates else set()
+    on_case = selectors.case_person_ids(case=case) if duplicates else set()
     errors = form.errors or (link_form is not None and link_form.errors)
     return render(request, "cases/person_add.html", {
         "case": case, "form": form, "duplicates": duplicates or [], "on_case": on_case,
@@ -122,7 +115,8 @@ def _person_add_page(request: HttpRequest, case: Case, form: CasePersonForm,
 def person_add(request: HttpRequest, case_id: str) -> HttpResponse:
     """Record a new person on the case (a victim, child, alleged perpetrator, …), offering
     matching records first so that nobody is recorded twice."""
-    case = _contributable_case(request, case_id)
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    policy.require_contribute(actor=request.actor, case=case, hide=True)
     form = CasePersonForm(request.POST or None)
     duplicates: list = []
     if request.method == "POST" and form.is_valid():
@@ -148,7 +142,8 @@ def person_add(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 def person_link(request: HttpRequest, case_id: str) -> HttpResponse:
     """Link a person already on record (and visible to the actor) to the case."""
-    case = _contributable_case(request, case_id)
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    policy.require_contribute(actor=request.actor, case=case, hide=True)
     link_form = CaseExistingPersonForm(request.POST, people=person_list(actor=request.actor))
     if link_form.is_valid():
         try:
@@ -164,20 +159,10 @@ def person_link(request: HttpRequest, case_id: str) -> HttpResponse:
     return _person_add_page(request, case, CasePersonForm(), link_form=link_form)
 
 
-def _managed_case(request: HttpRequest, case_id: str) -> object:
-    """The case, when the actor is a manager of its lead agency; 404 otherwise."""
-    case = selectors.case_get(actor=request.actor, case_id=case_id)
-    if (MANAGE not in selectors.case_capabilities(actor=request.actor, case=case)
-            or request.actor.role != Role.MANAGER):
-        raise Http404("No such page")
-    return case
-
-
 @actor_required
 def case_edit(request: HttpRequest, case_id: str) -> HttpResponse:
     case = selectors.case_get(actor=request.actor, case_id=case_id)
-    if MANAGE not in selectors.case_capabilities(actor=request.actor, case=case):
-        raise Http404("No such page")
+    policy.require_update_case(actor=request.actor, case=case, hide=True)
     form = CaseEditForm(request.POST or None, initial={
         "status": case.status, "risk_level": case.risk_level, "summary": case.summary})
     if request.method == "POST" and form.is_valid():
@@ -194,9 +179,9 @@ def case_edit(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @actor_required
 def involvement_add(request: HttpRequest, case_id: str) -> HttpResponse:
-    case = _managed_case(request, case_id)
-    involved = case.involvements.active().values("agency_id")
-    agencies = Agency.objects.filter(active=True).exclude(pk__in=involved).order_by("name")
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    policy.require_manage(actor=request.actor, case=case, hide=True)
+    agencies = agency_list().exclude(pk__in=selectors.involved_agency_ids(case=case))
     form = InvolvementForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         try:
@@ -215,11 +200,9 @@ def involvement_add(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @actor_required
 def involvement_end(request: HttpRequest, case_id: str, involvement_id: str) -> HttpResponse:
-    case = _managed_case(request, case_id)
-    involvement = case.involvements.active().select_related("agency").filter(
-        pk=involvement_id).first()
-    if involvement is None:
-        raise Http404("No such involvement")
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    policy.require_manage(actor=request.actor, case=case, hide=True)
+    involvement = selectors.involvement_get(case=case, involvement_id=involvement_id)
     form = InvolvementEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -238,12 +221,9 @@ def involvement_end(request: HttpRequest, case_id: str, involvement_id: str) -> 
 @actor_required
 def key_worker_set(request: HttpRequest, case_id: str, involvement_id: str) -> HttpResponse:
     case = selectors.case_get(actor=request.actor, case_id=case_id)
-    involvement = case.involvements.active().filter(
-        pk=involvement_id, agency_id=request.actor.agency_id).first()
-    if involvement is None or request.actor.role != Role.MANAGER:
-        raise Http404("No such page")
-    users = User.objects.filter(pk__in=Membership.objects.active().filter(
-        agency_id=request.actor.agency_id).values("user_id")).order_by("last_name", "username")
+    involvement = selectors.involvement_get(case=case, involvement_id=involvement_id)
+    policy.require_set_key_worker(actor=request.actor, involvement=involvement, hide=True)
+    users = member_users(agency_id=request.actor.agency_id)
     form = KeyWorkerForm(request.POST or None, users=users,
                          initial={"key_worker": involvement.key_worker_id})
     if request.method == "POST" and form.is_valid():

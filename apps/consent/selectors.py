@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.agencies.actor import Actor
+from apps.cases.emergency import live_emergency_filter
 from apps.cases.models import Case, Involvement
 from apps.consent.models import (
     ConsentRecord,
@@ -18,9 +19,14 @@ from apps.consent.models import (
     DsaStatus,
     EmergencyAccess,
     SharingBasis,
+    SharingPolicy,
 )
-from apps.consent.services import live_emergency_filter
 from apps.people.selectors import person_list
+
+
+def sharing_policy_get(*, actor: Actor) -> SharingPolicy | None:
+    """The acting agency's own sharing policy (None until its admin sets one)."""
+    return SharingPolicy.objects.filter(agency_id=actor.agency_id).first()
 
 
 def consent_list(*, actor: Actor | None) -> QuerySet[ConsentRecord]:

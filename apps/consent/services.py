@@ -11,13 +11,13 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from apps.agencies.actor import Actor
 from apps.agencies.models import Agency, AgencyKind, Membership, Role
 from apps.agencies.selectors import member_ids, members_by_agency
 from apps.audit.services import access_record
+from apps.cases.emergency import live_emergency_filter  # noqa: F401 (its home is apps.cases)
 from apps.consent.models import (
     BasisKind,
     ConsentGivenBy,
@@ -526,6 +526,3 @@ def emergency_access_expire(*, now: datetime.datetime | None = None) -> int:
             case_permissions_sync(case=case)
     return ended
 
-
-def live_emergency_filter(*, now: datetime.datetime | None = None) -> Q:
-    return Q(ended_at__isnull=True, expires_at__gt=now or timezone.now())

@@ -9,8 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.agencies.decorators import actor_required
 from apps.audit.services import access_record
-from apps.cases.models import Case
-from apps.cases.selectors import case_get
+from apps.cases.selectors import case_for_emergency_access, case_get
 from apps.consent import selectors, services
 from apps.consent.forms import (
     ConsentForm,
@@ -20,7 +19,6 @@ from apps.consent.forms import (
     TerminateForm,
     WithdrawForm,
 )
-from apps.consent.models import SharingPolicy
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 from apps.people.selectors import person_get
@@ -31,7 +29,7 @@ def sharing_home(request: HttpRequest) -> HttpResponse:
     """The acting agency's data-sharing agreements (newest first) and flagged involvements."""
     agreements = list(selectors.dsa_list(actor=request.actor)[:100])
     flagged = list(selectors.flagged_involvements(actor=request.actor)[:100])
-    policy = SharingPolicy.objects.filter(agency_id=request.actor.agency_id).first()
+    policy = selectors.sharing_policy_get(actor=request.actor)
     return render(request, "consent/sharing_home.html", {
         "agreements": agreements, "flagged": flagged,
         "can_draft": request.actor.is_agency_admin,
@@ -162,7 +160,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     form = EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["case_reference"].strip().upper()
-        case = Case.objects.filter(reference=reference).first()
+        case = case_for_emergency_access(reference=reference)
         if case is None:
             form.add_error("case_reference", "No case has that reference.")
         else:

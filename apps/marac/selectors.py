@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from apps.agencies.actor import Actor
 from apps.agencies.models import Role
+from apps.cases import policy
 from apps.cases.selectors import case_list
 from apps.marac.models import (
     AgendaItem,
@@ -51,6 +52,11 @@ def area_list(*, actor: Actor | None) -> QuerySet[MaracArea]:
     ).distinct()
 
 
+def area_choices() -> QuerySet[MaracArea]:
+    """Every MARAC area, by name: where a checklist can be sent (no case data)."""
+    return MaracArea.objects.order_by("name")
+
+
 def coordinated_areas(*, actor: Actor | None) -> QuerySet[MaracArea]:
     """Areas the actor coordinates: a coordinator of the area's coordinating agency."""
     if not _active(actor) or actor.role != Role.COORDINATOR:
@@ -58,9 +64,16 @@ def coordinated_areas(*, actor: Actor | None) -> QuerySet[MaracArea]:
     return MaracArea.objects.filter(coordinating_agency_id=actor.agency_id)
 
 
+def coordinated_area_get(*, actor: Actor | None, area_id: UUID | str) -> MaracArea:
+    try:
+        return coordinated_areas(actor=actor).get(pk=area_id)
+    except (MaracArea.DoesNotExist, *_BAD_ID) as exc:
+        raise Http404("No such area") from exc
+
+
 def is_coordinator(*, actor: Actor | None, area: MaracArea) -> bool:
-    return (_active(actor) and actor.role == Role.COORDINATOR
-            and area.coordinating_agency_id == actor.agency_id)
+    """The rule lives in ``apps.cases.policy.may_coordinate``."""
+    return policy.may_coordinate(actor=actor, area=area)
 
 
 # Risk checklists -------------------------------------------------------------------------
@@ -87,15 +100,17 @@ def case_checklists(*, case) -> QuerySet[RiskChecklist]:
 # MARAC referrals ---------------------------------------------------------------------------
 
 
-def marac_referral_list(*, actor: Actor | None) -> QuerySet[MaracReferral]:
+def marac_referral_list(*, actor: Actor | None, status: str = "") -> QuerySet[MaracReferral]:
+    """MARAC referrals the acting agency may see; ``status`` narrows them."""
     if not _active(actor):
         return MaracReferral.objects.none()
     own = Q(referring_agency_id=actor.agency_id, case__in=case_list(actor=actor))
     coordinating = Q(area__in=coordinated_areas(actor=actor)) & ~Q(
         status=MaracReferralStatus.AWAITING_SIGNOFF)
-    return MaracReferral.objects.filter(own | coordinating).select_related(
+    rows = MaracReferral.objects.filter(own | coordinating).select_related(
         "case", "case__subject", "case__lead_agency", "area", "referring_agency", "referrer",
         "checklist", "sharing_basis", "signed_off_by", "decided_by")
+    return rows.filter(status=status) if status else rows
 
 
 def marac_referral_get(*, actor: Actor | None, referral_id: UUID | str) -> MaracReferral:
@@ -103,6 +118,12 @@ def marac_referral_get(*, actor: Actor | None, referral_id: UUID | str) -> Marac
         return marac_referral_list(actor=actor).get(pk=referral_id)
     except (MaracReferral.DoesNotExist, *_BAD_ID) as exc:
         raise Http404("No such MARAC referral") from exc
+
+
+def own_marac_referrals(*, actor: Actor, limit: int = 20) -> list[MaracReferral]:
+    """The acting agency's own MARAC referrals, newest first."""
+    return list(marac_referral_list(actor=actor).filter(
+        referring_agency_id=actor.agency_id).order_by("-created_at")[:limit])
 
 
 def coordinator_inbox(*, actor: Actor, limit: int = 100) -> list[MaracReferral]:
@@ -146,6 +167,29 @@ def repeat_check(*, area: MaracArea, person_id: UUID, on: datetime.date) -> Repe
 def meeting_list(*, actor: Actor | None) -> QuerySet[Meeting]:
     return Meeting.objects.filter(area__in=area_list(actor=actor)).select_related(
         "area", "coordinator")
+
+
+def meetings_upcoming_and_past(*, actor: Actor | None, upcoming: int = 20,
+                               past: int = 10) -> tuple[list[Meeting], list[Meeting]]:
+    """The MARAC workspace's meetings: the next ones (including today's, for 12 hours after
+    they start) soonest first, and the last ones, latest first."""
+    turn = timezone.now() - datetime.timedelta(hours=12)
+    meetings = meeting_list(actor=actor)
+    return (list(meetings.filter(starts_at__gte=turn).order_by("starts_at")[:upcoming]),
+            list(meetings.filter(starts_at__lt=turn).order_by("-starts_at")[:past]))
+
+
+def meetings_to_list_at(*, actor: Actor | None, area: MaracArea,
+                        future_only: bool = False) -> QuerySet[Meeting]:
+    """The area's scheduled meetings a referral can be listed at, soonest first."""
+    meetings = meeting_list(actor=actor).filter(area=area, status=MeetingStatus.SCHEDULED)
+    if future_only:
+        meetings = meetings.filter(starts_at__gt=timezone.now())
+    return meetings.order_by("starts_at")
+
+
+def last_meeting(*, actor: Actor | None, area: MaracArea) -> Meeting | None:
+    return meeting_list(actor=actor).filter(area=area).order_by("-starts_at").first()
 
 
 def meeting_get(*, actor: Actor | None, meeting_id: UUID | str) -> Meeting:
@@ -194,6 +238,16 @@ def research_requests(*, actor: Actor | None, limit: int = 100) -> list[Research
         item__meeting__area__in=area_list(actor=actor),
     ).select_related("item", "item__meeting", "item__meeting__area", "item__case")
         .order_by("item__meeting__research_due_at", "id")[:limit])
+
+
+def research_for_agency(*, item: AgendaItem, actor: Actor) -> Research | None:
+    """The research asked of the acting agency for a visible agenda item (None if not asked)."""
+    return Research.objects.filter(item=item, agency_id=actor.agency_id).first()
+
+
+def item_research(*, item: AgendaItem) -> list[Research]:
+    """Every agency's research for a visible agenda item."""
+    return list(item.research.select_related("agency", "submitted_by"))
 
 
 def research_list(*, actor: Actor | None) -> QuerySet[Research]:

@@ -14,13 +14,12 @@ from apps.agencies.actor import Actor
 from apps.agencies.models import Role
 from apps.agencies.selectors import member_ids
 from apps.audit.services import access_record
+from apps.cases import policy
 from apps.cases.models import Case
-from apps.cases.permissions import CONTRIBUTE
-from apps.cases.selectors import case_capabilities
 from apps.cases.services import involvement_start_marac
 from apps.consent.models import BasisKind, SharingPurpose
 from apps.consent.services import sharing_basis_create, sharing_check
-from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
+from apps.core.exceptions import ServiceError, TransitionNotAllowed
 from apps.marac import dash
 from apps.marac.models import (
     AgendaItem,
@@ -35,7 +34,7 @@ from apps.marac.models import (
     RiskChecklist,
     RouteDecision,
 )
-from apps.marac.selectors import is_coordinator, repeat_check
+from apps.marac.selectors import repeat_check
 from apps.notifications.services import notify
 
 User = get_user_model()
@@ -49,8 +48,7 @@ def _coordinator_ids(area: MaracArea) -> set[int]:
 
 
 def _require_coordinator(*, actor: Actor, area: MaracArea) -> None:
-    if not is_coordinator(actor=actor, area=area):
-        raise NotPermitted("Only the MARAC coordinator can do this.")
+    policy.require_coordinate(actor=actor, area=area)
 
 
 def _marac_basis(area: MaracArea) -> str:
@@ -90,8 +88,7 @@ def risk_checklist_create(*, actor: Actor, case: Case, area: MaracArea, answers:
                          escalation_threshold=area.escalation_threshold)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        if CONTRIBUTE not in case_capabilities(actor=actor, case=case):
-            raise NotPermitted("Your agency cannot add to this case.")
+        policy.require_contribute(actor=actor, case=case)
         checklist = RiskChecklist.objects.create(
             case=case, area=area, agency_id=actor.agency_id, assessor=actor.user,
             incident_date=incident_date, answers=clean, answer_notes=notes,
@@ -115,8 +112,7 @@ def risk_checklist_decide(*, actor: Actor, checklist: RiskChecklist, decision: s
         raise ServiceError("Give the reason for your decision.", field="reason")
     with transaction.atomic():
         checklist = RiskChecklist.objects.select_for_update().get(pk=checklist.pk)
-        if checklist.agency_id != actor.agency_id:
-            raise NotPermitted("Only the assessing agency can decide on this checklist.")
+        policy.require_decide_checklist(actor=actor, checklist=checklist)
         if checklist.decision != RouteDecision.PENDING:
             raise TransitionNotAllowed("A decision has already been recorded.")
         if decision == RouteDecision.REFER and not checklist.routes.any:
@@ -162,10 +158,7 @@ def marac_referral_create(*, actor: Actor, checklist: RiskChecklist, route: str,
         checklist = RiskChecklist.objects.select_for_update().select_related(
             "area", "area__coordinating_agency", "case").get(pk=checklist.pk)
         case = Case.objects.select_for_update().get(pk=checklist.case_id)
-        if CONTRIBUTE not in case_capabilities(actor=actor, case=case):
-            raise NotPermitted("Your agency cannot refer this case.")
-        if checklist.agency_id != actor.agency_id:
-            raise NotPermitted("Only the assessing agency can refer from this checklist.")
+        policy.require_refer_to_marac(actor=actor, checklist=checklist, case=case)
         if checklist.decision != RouteDecision.REFER:
             raise TransitionNotAllowed("Record the decision to refer first.")
         if MaracReferral.objects.filter(checklist=checklist).exists():
@@ -211,8 +204,7 @@ def marac_referral_sign_off(*, actor: Actor, referral: MaracReferral) -> MaracRe
     with transaction.atomic():
         referral = MaracReferral.objects.select_for_update().select_related(
             "area", "area__coordinating_agency", "case").get(pk=referral.pk)
-        if referral.referring_agency_id != actor.agency_id or actor.role != Role.MANAGER:
-            raise NotPermitted("Only a manager of the referring agency can sign this off.")
+        policy.require_sign_off_marac_referral(actor=actor, referral=referral)
         if referral.status != MaracReferralStatus.AWAITING_SIGNOFF:
             raise TransitionNotAllowed("This referral is not awaiting sign-off.")
         referral.signed_off_by, referral.signed_off_at = actor.user, timezone.now()
@@ -342,8 +334,7 @@ def research_submit(*, actor: Actor, research: Research, text: str,
     with transaction.atomic():
         research = Research.objects.select_for_update().select_related(
             "item", "item__meeting").get(pk=research.pk)
-        if research.agency_id != actor.agency_id:
-            raise NotPermitted("Only that agency can submit its research.")
+        policy.require_record_research(actor=actor, research=research)
         if research.item.meeting.status != MeetingStatus.SCHEDULED:
             raise TransitionNotAllowed("The meeting has been held: research is closed.")
         research.text, research.nothing_held = text, nothing_held

@@ -9,14 +9,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.action_plans.forms import ActionForm
-from apps.action_plans.selectors import my_agency_actions, outstanding_from_meeting
+from apps.action_plans.selectors import (
+    meeting_actions,
+    my_agency_actions,
+    outstanding_from_meeting,
+    plan_actions,
+)
 from apps.action_plans.services import action_add
 from apps.agencies.decorators import actor_required
-from apps.agencies.models import Membership
-from apps.audit.models import AccessEvent
-from apps.audit.services import access_record
-from apps.cases.permissions import CONTRIBUTE
-from apps.cases.selectors import case_capabilities, case_get, case_list
+from apps.agencies.selectors import agency_list, memberships_of
+from apps.audit.services import access_record, access_record_many
+from apps.cases import policy
+from apps.cases.selectors import case_get, involvement_list, visible_case_ids
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 from apps.marac import selectors, services
@@ -33,10 +37,8 @@ from apps.marac.forms import (
     ReturnForm,
 )
 from apps.marac.models import (
-    MaracArea,
     MaracReferralStatus,
     MeetingStatus,
-    Research,
     RouteDecision,
 )
 
@@ -56,7 +58,7 @@ def case_risk(request: HttpRequest, case_id: str) -> HttpResponse:
                   case_id=case.pk, action="view")
     return render(request, "marac/case_risk.html", {
         "case": case, "checklists": list(selectors.case_checklists(case=case)[:100]),
-        "can_contribute": CONTRIBUTE in case_capabilities(actor=request.actor, case=case),
+        "can_contribute": policy.may_contribute(actor=request.actor, case=case),
     })
 
 
@@ -64,9 +66,8 @@ def case_risk(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checklist_new(request: HttpRequest, case_id: str) -> HttpResponse:
     case = case_get(actor=request.actor, case_id=case_id)
-    if CONTRIBUTE not in case_capabilities(actor=request.actor, case=case):
-        raise Http404("No such page")
-    areas = MaracArea.objects.order_by("name")
+    policy.require_contribute(actor=request.actor, case=case, hide=True)
+    areas = selectors.area_choices()
     form = ChecklistForm(request.POST or None, areas=areas)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -89,8 +90,8 @@ def checklist_new(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checklist_detail(request: HttpRequest, checklist_id: str) -> HttpResponse:
     checklist = selectors.checklist_get(actor=request.actor, checklist_id=checklist_id)
-    may_decide = (checklist.agency_id == request.actor.agency_id
-                  and checklist.decision == RouteDecision.PENDING)
+    may_decide = (checklist.decision == RouteDecision.PENDING
+                  and policy.may_decide_checklist(actor=request.actor, checklist=checklist))
     form = DecisionForm(request.POST or None)
     if request.method == "POST":
         if not may_decide:
@@ -114,7 +115,7 @@ def checklist_detail(request: HttpRequest, checklist_id: str) -> HttpResponse:
         "checklist": checklist, "case": checklist.case, "form": form,
         "may_decide": may_decide, "referral": referral,
         "may_refer": (checklist.decision == RouteDecision.REFER and referral is None
-                      and checklist.agency_id == request.actor.agency_id),
+                      and policy.may_refer_to_marac(actor=request.actor, checklist=checklist)),
     }, form)
 
 
@@ -125,9 +126,9 @@ def checklist_detail(request: HttpRequest, checklist_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest, checklist_id: str) -> HttpResponse:
     checklist = selectors.checklist_get(actor=request.actor, checklist_id=checklist_id)
-    if (checklist.agency_id != request.actor.agency_id
-            or checklist.decision != RouteDecision.REFER or hasattr(checklist, "marac_referral")):
+    if checklist.decision != RouteDecision.REFER or hasattr(checklist, "marac_referral"):
         raise Http404("No such page")
+    policy.require_refer_to_marac(actor=request.actor, checklist=checklist, hide=True)
     form = MaracReferralForm(request.POST or None, routes=checklist.routes.names)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -155,20 +156,15 @@ def referral_new(request: HttpRequest, checklist_id: str) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The MARAC workspace: the coordinator's inbox, sign-offs, research owed, meetings."""
     actor = request.actor
-    now = timezone.now()
-    meetings = selectors.meeting_list(actor=actor)
+    upcoming, past = selectors.meetings_upcoming_and_past(actor=actor)
     return render(request, "marac/home.html", {
         "coordinated": list(selectors.coordinated_areas(actor=actor)),
         "inbox": selectors.coordinator_inbox(actor=actor),
         "signoffs": selectors.signoff_queue(actor=actor),
         "research": selectors.research_requests(actor=actor),
-        "upcoming": list(meetings.filter(starts_at__gte=now - datetime.timedelta(hours=12))
-                         .order_by("starts_at")[:20]),
-        "past": list(meetings.filter(starts_at__lt=now - datetime.timedelta(hours=12))
-                     .order_by("-starts_at")[:10]),
+        "upcoming": upcoming, "past": past,
         "my_actions": my_agency_actions(actor=actor), "today": timezone.localdate(),
-        "my_referrals": list(selectors.marac_referral_list(actor=actor).filter(
-            referring_agency_id=actor.agency_id).order_by("-created_at")[:20]),
+        "my_referrals": selectors.own_marac_referrals(actor=actor),
     })
 
 
@@ -180,10 +176,8 @@ def referral_detail(request: HttpRequest, referral_id: str) -> HttpResponse:
 
 def _referral_page(request: HttpRequest, referral, list_form=None, return_form=None):
     actor = request.actor
-    coordinator = selectors.is_coordinator(actor=actor, area=referral.area)
-    meetings = selectors.meeting_list(actor=actor).filter(
-        area=referral.area, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
-    ).order_by("starts_at")
+    coordinator = policy.may_list_at_marac(actor=actor, referral=referral)
+    meetings = selectors.meetings_to_list_at(actor=actor, area=referral.area, future_only=True)
     if request.method == "GET":
         access_record(actor=actor, object_type="marac_referral", object_id=referral.pk,
                       case_id=referral.case_id, action="view")
@@ -196,8 +190,7 @@ def _referral_page(request: HttpRequest, referral, list_form=None, return_form=N
         "list_form": list_form or ListForm(meetings=meetings),
         "return_form": return_form or ReturnForm(),
         "may_sign_off": (referral.status == MaracReferralStatus.AWAITING_SIGNOFF
-                         and referral.referring_agency_id == actor.agency_id
-                         and actor.is_manager),
+                         and policy.may_sign_off_marac_referral(actor=actor, referral=referral)),
     }, form)
 
 
@@ -216,8 +209,7 @@ def referral_sign_off(request: HttpRequest, referral_id: str) -> HttpResponse:
 
 def _coordinated_referral(request: HttpRequest, referral_id: str):
     referral = selectors.marac_referral_get(actor=request.actor, referral_id=referral_id)
-    if not selectors.is_coordinator(actor=request.actor, area=referral.area):
-        raise Http404("No such page")
+    policy.require_coordinate(actor=request.actor, area=referral.area, hide=True)
     return referral
 
 
@@ -225,8 +217,7 @@ def _coordinated_referral(request: HttpRequest, referral_id: str):
 @require_POST
 def referral_list(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = _coordinated_referral(request, referral_id)
-    meetings = selectors.meeting_list(actor=request.actor).filter(
-        area=referral.area, status=MeetingStatus.SCHEDULED)
+    meetings = selectors.meetings_to_list_at(actor=request.actor, area=referral.area)
     form = ListForm(request.POST, meetings=meetings)
     if form.is_valid():
         try:
@@ -267,8 +258,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     if not areas.exists():
         raise Http404("No such page")
     area = areas.first()
-    last = selectors.meeting_list(actor=request.actor).filter(area=area).order_by(
-        "-starts_at").first()
+    last = selectors.last_meeting(actor=request.actor, area=area)
     suggested = (timezone.localtime(last.starts_at) + datetime.timedelta(
         days=area.meeting_frequency_days)) if last else None
     form = MeetingForm(request.POST or None, areas=areas, initial={
@@ -286,18 +276,16 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 def _record_each_case(request: HttpRequest, items: list, object_type: str) -> None:
     """One audit row per listed case, in one INSERT whatever the agenda's length."""
-    actor = request.actor
-    AccessEvent.objects.bulk_create(AccessEvent(
-        user_id=actor.user.pk, agency_id=actor.agency_id, object_type=object_type,
-        object_id=item.pk, case_id=item.case_id, action="view",
-        basis=f"MARAC meeting {item.meeting_id}", channel=actor.channel) for item in items)
+    if items:
+        access_record_many(actor=request.actor, object_type=object_type, action="view",
+                           objects=[(item.pk, item.case_id) for item in items],
+                           basis=f"MARAC meeting {items[0].meeting_id}")
 
 
 def _meeting_context(request: HttpRequest, meeting) -> dict:
     items = selectors.agenda(meeting=meeting)
     # A restricted case is shared with named workers only: others see its reference, not who.
-    visible = set(case_list(actor=request.actor).filter(
-        pk__in=[item.case_id for item in items]).values_list("pk", flat=True))
+    visible = visible_case_ids(actor=request.actor, case_ids=[item.case_id for item in items])
     mine = {}
     for item in items:
         item.case_visible = item.case_id in visible
@@ -307,7 +295,7 @@ def _meeting_context(request: HttpRequest, meeting) -> dict:
         item.my_research = mine.get(item.pk)
     return {
         "meeting": meeting, "items": items,
-        "coordinator": selectors.is_coordinator(actor=request.actor, area=meeting.area),
+        "coordinator": policy.may_minute(actor=request.actor, meeting=meeting),
         "attendance": selectors.attendance_list(meeting=meeting),
         "outstanding": outstanding_from_meeting(
             meeting=selectors.previous_meeting(meeting=meeting)),
@@ -336,10 +324,7 @@ def meeting_pack(request: HttpRequest, meeting_id: str) -> HttpResponse:
 def meeting_minutes(request: HttpRequest, meeting_id: str) -> HttpResponse:
     meeting = selectors.meeting_get(actor=request.actor, meeting_id=meeting_id)
     context = _meeting_context(request, meeting)
-    from apps.action_plans.models import Action
-
-    actions = list(Action.objects.filter(meeting=meeting).select_related(
-        "owner_agency", "owner_user", "plan").order_by("due_date", "id"))
+    actions = meeting_actions(meeting=meeting)
     for item in context["items"]:
         item.agreed = [a for a in actions if a.plan.case_id == item.case_id]
     _record_each_case(request, context["items"], "marac_minutes")
@@ -351,9 +336,10 @@ def meeting_minutes(request: HttpRequest, meeting_id: str) -> HttpResponse:
 def research_edit(request: HttpRequest, meeting_id: str, item_id: str) -> HttpResponse:
     meeting = selectors.meeting_get(actor=request.actor, meeting_id=meeting_id)
     item = selectors.agenda_item_get(meeting=meeting, item_id=item_id)
-    research = Research.objects.filter(item=item, agency_id=request.actor.agency_id).first()
+    research = selectors.research_for_agency(item=item, actor=request.actor)
     if research is None or meeting.status != MeetingStatus.SCHEDULED:
         raise Http404("No such page")
+    policy.require_record_research(actor=request.actor, research=research, hide=True)
     form = ResearchForm(request.POST or None, initial={"text": research.text,
                                                        "nothing_held": research.nothing_held})
     if request.method == "POST" and form.is_valid():
@@ -371,8 +357,7 @@ def research_edit(request: HttpRequest, meeting_id: str, item_id: str) -> HttpRe
 
 def _coordinated_meeting(request: HttpRequest, meeting_id: str):
     meeting = selectors.meeting_get(actor=request.actor, meeting_id=meeting_id)
-    if not selectors.is_coordinator(actor=request.actor, area=meeting.area):
-        raise Http404("No such page")
+    policy.require_coordinate(actor=request.actor, area=meeting.area, hide=True)
     return meeting
 
 
@@ -420,17 +405,13 @@ def item_minutes(request: HttpRequest, meeting_id: str, item_id: str) -> HttpRes
 
 
 def _action_form(item, data=None) -> ActionForm:
-    agencies = [inv.agency for inv in item.case.involvements.active().select_related("agency")]
-    users = Membership.objects.active().filter(
-        agency__in=agencies).select_related("user", "agency")
-    return ActionForm(data, agencies=agencies, memberships=users)
+    agencies = [inv.agency for inv in involvement_list(case=item.case, include_ended=False)]
+    return ActionForm(data, agencies=agencies, memberships=memberships_of(agencies=agencies))
 
 
 def _minutes_page(request, meeting, item, form, action_form):
-    from apps.action_plans.selectors import plan_actions
-
     actions = [a for a in plan_actions(case=item.case) if a.meeting_id == meeting.pk]
-    research = list(item.research.select_related("agency", "submitted_by"))
+    research = selectors.item_research(item=item)
     return _page(request, "marac/item_minutes.html", {
         "meeting": meeting, "item": item, "form": form, "research": research,
         "action_form": action_form or _action_form(item), "actions": actions,
@@ -473,15 +454,11 @@ def meeting_close(request: HttpRequest, meeting_id: str) -> HttpResponse:
 @actor_required
 @require_http_methods(["GET", "POST"])
 def area_settings(request: HttpRequest, area_id: str) -> HttpResponse:
-    from apps.agencies.models import Agency
-
-    area = selectors.coordinated_areas(actor=request.actor).filter(pk=area_id).first()
-    if area is None:
-        raise Http404("No such area")
+    area = selectors.coordinated_area_get(actor=request.actor, area_id=area_id)
     initial = {name: getattr(area, name) for name in services.AREA_SETTINGS}
     initial["member_agencies"] = list(area.member_agencies.values_list("pk", flat=True))
     form = AreaForm(request.POST or None, initial=initial,
-                    agencies=Agency.objects.filter(active=True).order_by("name"))
+                    agencies=agency_list())
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         members = list(data.pop("member_agencies"))
@@ -498,9 +475,7 @@ def area_settings(request: HttpRequest, area_id: str) -> HttpResponse:
 
 @actor_required
 def area_stats(request: HttpRequest, area_id: str) -> HttpResponse:
-    area = selectors.coordinated_areas(actor=request.actor).filter(pk=area_id).first()
-    if area is None:
-        raise Http404("No such area")
+    area = selectors.coordinated_area_get(actor=request.actor, area_id=area_id)
     since = timezone.localdate() - datetime.timedelta(days=365)
     return render(request, "marac/area_stats.html", {
         "area": area, "since": since, "stats": selectors.area_stats(area=area, since=since)})

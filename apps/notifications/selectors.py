@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
+from apps.core.pagination import Page, keyset_page
 from apps.notifications.models import Notification, NotificationPreference
 
 
@@ -36,27 +37,7 @@ def email_mode(user) -> str:
     return pref.email_mode if pref else "immediate"
 
 
-def notification_page(*, user, cursor: str | None = None, page_size: int = 25):
+def notification_page(*, user, cursor: str | None = None, page_size: int = 25) -> Page:
     """A page of the user's notifications, newest first, by keyset on (created_at, id)."""
-    from datetime import datetime
-    from uuid import UUID
-
-    from django.db.models import Q
-
-    from apps.cases.selectors import Page
-
-    rows = notification_list(user=user)
-    if cursor:
-        try:
-            at_text, pk_text = cursor.rsplit("_", 1)
-            at, pk = datetime.fromisoformat(at_text), UUID(pk_text)
-        except ValueError:
-            pass
-        else:
-            rows = rows.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
-    items = list(rows[: page_size + 1])
-    next_cursor = None
-    if len(items) > page_size:
-        last = items[page_size - 1]
-        next_cursor = f"{last.created_at.isoformat()}_{last.pk}"
-    return Page(items=items[:page_size], next_cursor=next_cursor)
+    return keyset_page(notification_list(user=user), ordering=("-created_at", "-id"),
+                       cursor=cursor, page_size=page_size)

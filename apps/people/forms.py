@@ -141,7 +141,7 @@ class PersonForm(PersonDetailsForm, CaseFieldsMixin):
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(label="Search by name", required=False, max_length=100)
-    after = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    after = forms.CharField(required=False, widget=forms.HiddenInput)  # an opaque cursor
 
 
 class OpenCaseForm(CaseFieldsMixin):

@@ -10,6 +10,7 @@ from django.http import Http404
 from apps.agencies.actor import Actor
 from apps.cases.models import CasePerson, InvolvementRole
 from apps.cases.selectors import case_list
+from apps.core.pagination import keyset_page
 from apps.people.models import Person
 
 
@@ -26,31 +27,22 @@ def person_list(*, actor: Actor | None) -> QuerySet[Person]:
 @dataclass(frozen=True)
 class PersonPage:
     items: list[Person]
-    next_after: UUID | None
+    next_after: str | None  # an opaque id cursor
 
 
-def person_page(*, actor: Actor | None, query: str = "", after: UUID | None = None,
+def person_page(*, actor: Actor | None, query: str = "", after: str | None = None,
                 page_size: int = 50) -> PersonPage:
     """Visible people in name order, optionally matching a name search, by keyset pagination.
 
-    The cursor is the last row's id (never a name, so no personal data reaches a URL)."""
+    The cursor carries the last row's id only (never a name, so no personal data reaches a
+    URL); ``InvalidCursor`` (400) when it is not one this list handed out."""
     people = person_list(actor=actor)
     for term in query.split()[:3]:
         people = people.filter(Q(given_name__istartswith=term) | Q(family_name__istartswith=term)
                                | Q(other_names__icontains=term))
-    if after is not None:
-        last = person_list(actor=actor).filter(pk=after).values(
-            "family_name", "given_name", "pk").first()
-        if last is not None:
-            people = people.filter(
-                Q(family_name__gt=last["family_name"])
-                | Q(family_name=last["family_name"], given_name__gt=last["given_name"])
-                | Q(family_name=last["family_name"], given_name=last["given_name"],
-                    pk__gt=last["pk"])
-            )
-    rows = list(people.order_by("family_name", "given_name", "pk")[: page_size + 1])
-    next_after = rows[page_size - 1].pk if len(rows) > page_size else None
-    return PersonPage(items=rows[:page_size], next_after=next_after)
+    page = keyset_page(people, ordering=("family_name", "given_name", "pk"), cursor=after,
+                       page_size=page_size, cursor_by="pk")
+    return PersonPage(items=page.items, next_after=page.next_cursor)
 
 
 def person_get(*, actor: Actor | None, person_id: UUID | str) -> Person:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -11,8 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.agencies.actor import Actor
-from apps.cases.selectors import Page
 from apps.core.db import joins_as_written
+from apps.core.pagination import Page, keyset_page
 from apps.core.permissions import permission_id
 from apps.referrals.models import (
     Referral,
@@ -62,35 +62,13 @@ def referral_events(*, referral: Referral) -> QuerySet[ReferralEvent]:
     return referral.events.select_related("user", "agency").order_by("at", "id")
 
 
-def _encode(at: datetime | None, pk: UUID) -> str:
-    return f"{at.isoformat() if at else ''}_{pk}"
-
-
-def _decode(cursor: str | None) -> tuple[datetime, UUID] | None:
-    if not cursor:
-        return None
-    try:
-        at, pk = cursor.rsplit("_", 1)
-        return datetime.fromisoformat(at), UUID(pk)
-    except ValueError:
-        return None
-
-
 def _page(rows: QuerySet[Referral], *, field: str, cursor: str | None,
           page_size: int) -> Page:
     """A page of a table: only the relations it shows (not the subject's record)."""
     rows = rows.select_related(None).select_related(*LIST_RELATED)
-    decoded = _decode(cursor)
-    if decoded:
-        at, pk = decoded
-        rows = rows.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": pk}))
     with joins_as_written():
-        items = list(rows.order_by(f"-{field}", "-pk")[: page_size + 1])
-    next_cursor = None
-    if len(items) > page_size:
-        last = items[page_size - 1]
-        next_cursor = _encode(getattr(last, field), last.pk)
-    return Page(items=items[:page_size], next_cursor=next_cursor)
+        return keyset_page(rows, ordering=(f"-{field}", "-pk"), cursor=cursor,
+                           page_size=page_size)
 
 
 def inbox_queryset(*, actor: Actor | None, tab: str = "new") -> QuerySet[Referral]:
@@ -111,21 +89,45 @@ def inbox_queryset(*, actor: Actor | None, tab: str = "new") -> QuerySet[Referra
     raise Http404("No such inbox tab")
 
 
+@dataclass(frozen=True)
+class ReferralFilters:
+    """The referral lists' filters, shared by the inbox and outgoing pages and
+    ``GET /api/v1/referrals/``: ``box`` "inbox" (with its ``tab``), "outgoing" or "" (both);
+    ``status`` narrows any of them."""
+
+    box: str = ""
+    tab: str = "new"
+    status: str = ""
+
+
+def referral_list_filtered(*, actor: Actor | None,
+                           filters: ReferralFilters) -> QuerySet[Referral]:
+    """``Http404`` for an unknown inbox tab."""
+    if actor is None:
+        return Referral.objects.none()
+    if filters.box == "inbox":
+        rows = inbox_queryset(actor=actor, tab=filters.tab)
+    else:
+        rows = referral_list(actor=actor)
+        if filters.box == "outgoing":
+            rows = rows.filter(from_agency_id=actor.agency_id)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    return rows
+
+
 def inbox(*, actor: Actor | None, tab: str = "new", cursor: str | None = None,
           page_size: int = 25) -> Page:
     """A page of the inbox, newest submission first (index referral_inbox)."""
-    return _page(inbox_queryset(actor=actor, tab=tab), field="submitted_at", cursor=cursor,
-                 page_size=page_size)
+    rows = referral_list_filtered(actor=actor, filters=ReferralFilters(box="inbox", tab=tab))
+    return _page(rows, field="submitted_at", cursor=cursor, page_size=page_size)
 
 
 def outgoing(*, actor: Actor | None, status: str = "", cursor: str | None = None,
              page_size: int = 25) -> Page:
     """The acting agency's own referrals, every status, newest first."""
-    if actor is None:
-        return Page(items=[], next_cursor=None)
-    rows = referral_list(actor=actor).filter(from_agency_id=actor.agency_id)
-    if status:
-        rows = rows.filter(status=status)
+    rows = referral_list_filtered(actor=actor,
+                                  filters=ReferralFilters(box="outgoing", status=status))
     return _page(rows, field="created_at", cursor=cursor, page_size=page_size)
 
 

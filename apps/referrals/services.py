@@ -15,12 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.agencies.actor import Actor
-from apps.agencies.models import Agency, Role, Service
+from apps.agencies.models import Agency, Service
 from apps.agencies.selectors import member_ids
 from apps.audit.services import access_record
+from apps.cases import policy
 from apps.cases.models import Case
-from apps.cases.permissions import CONTRIBUTE
-from apps.cases.selectors import case_capabilities
 from apps.cases.services import involvement_start_from_referral
 from apps.consent.services import sharing_basis_create, sharing_check
 from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
@@ -56,10 +55,7 @@ def _url(referral: Referral) -> str:
 
 
 def _side_ok(*, actor: Actor, referral: Referral, side: str) -> bool:
-    if actor.role == Role.AUDITOR:
-        return False
-    agency_id = referral.from_agency_id if side == "from" else referral.to_agency_id
-    return actor.agency_id == agency_id
+    return policy.may_act_on_referral(actor=actor, referral=referral, side=side)
 
 
 def allowed_actions(*, actor: Actor, referral: Referral) -> frozenset[str]:
@@ -154,12 +150,9 @@ def referral_create(*, actor: Actor, case: Case, to_service: Service | None = No
         raise ServiceError("Refer to another agency, not your own.", field="to_service")
     if urgency not in Urgency.values:
         raise ServiceError("Choose how urgent the referral is.", field="urgency")
-    if actor.role == Role.AUDITOR:
-        raise NotPermitted("Auditors cannot make referrals.")
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("subject").get(pk=case.pk)
-        if CONTRIBUTE not in case_capabilities(actor=actor, case=case):
-            raise NotPermitted("Your agency cannot refer from this case.")
+        policy.require_refer(actor=actor, case=case)
         sharing_basis = sharing_basis_create(actor=actor, **basis) if basis else None
         referral = Referral.objects.create(
             case=case, from_agency_id=actor.agency_id, from_user=actor.user,
@@ -220,8 +213,7 @@ def referral_submit(*, actor: Actor, referral: Referral,
         if service is not None and not service.accepting_referrals:
             raise ServiceError(f"{service.name} is not accepting referrals at the moment.",
                                field="to_service")
-        if CONTRIBUTE not in case_capabilities(actor=actor, case=referral.case):
-            raise NotPermitted("Your agency cannot refer from this case.")
+        policy.require_refer(actor=actor, case=referral.case)
         sharing_check(actor=actor, from_agency=referral.from_agency,
                       to_agency=referral.to_agency, sharing_basis=referral.sharing_basis,
                       person=referral.case.subject, case=referral.case, purpose="referral",

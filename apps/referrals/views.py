@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.agencies.decorators import actor_required
 from apps.agencies.models import Service
 from apps.agencies.service_selectors import service_list
+from apps.cases import policy
 from apps.cases import selectors as case_selectors
 from apps.cases.models import Case
-from apps.cases.permissions import CONTRIBUTE
 from apps.consent.models import BasisKind
 from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
 from apps.core.forms import add_service_error
@@ -44,13 +44,6 @@ def _services_to_refer_to(request: HttpRequest) -> QuerySet[Service]:
     return service_list(actor=request.actor).exclude(agency_id=request.actor.agency_id)
 
 
-def _contributable_case(request: HttpRequest, case_id: str) -> Case:
-    case = case_selectors.case_get(actor=request.actor, case_id=case_id)
-    if CONTRIBUTE not in case_selectors.case_capabilities(actor=request.actor, case=case):
-        raise Http404("No such page")
-    return case
-
-
 def _form_page(request: HttpRequest, *, form: ReferralForm, case: Case,
                referral: Referral | None = None) -> HttpResponse:
     return render(request, "referrals/referral_form.html", {
@@ -71,7 +64,8 @@ def _saved(request: HttpRequest, referral: Referral) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest, case_id: str) -> HttpResponse:
     """Refer from a case: what the case already knows is filled in (tell it once)."""
-    case = _contributable_case(request, case_id)
+    case = case_selectors.case_get(actor=request.actor, case_id=case_id)
+    policy.require_refer(actor=request.actor, case=case, hide=True)
     prefill = selectors.referral_prefill(case=case)
     form = ReferralForm(request.POST or None, services=_services_to_refer_to(request),
                         initial={"shared_information": prefill["shared_information"],
@@ -186,8 +180,7 @@ def _detail_context(request: HttpRequest, referral: Referral,
         else:
             forms_by_action[name] = form_class()
     error_form = next((f for f in bound.values() if f.errors), None)
-    case_visible = case_selectors.case_list(actor=request.actor).filter(
-        pk=referral.case_id).exists()
+    case_visible = case_selectors.case_is_visible(actor=request.actor, case_id=referral.case_id)
     return {
         "referral": referral, "actions": actions, "forms": forms_by_action,
         "error_form": error_form, "events": _events(referral),

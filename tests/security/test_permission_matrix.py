@@ -175,7 +175,8 @@ UI: dict[str, tuple[str, Rule]] = {
     "action_plans:action-new": ("post", case_bound(*POSTED, roles=CONTRIBUTORS)),
     "action_plans:wishes": ("post", case_bound(*POSTED, roles=CONTRIBUTORS)),
     "action_plans:print": ("get", case_bound(200)),
-    "action_plans:close": ("get", case_bound(200)),
+    # The owner agency, the lead or the area's coordinator; never an auditor (policy).
+    "action_plans:close": ("get", case_bound(200, roles=CONTRIBUTORS)),
     # A user's own notifications (also after their membership ended); someone else's
     # notification is never found.
     "notifications:list": ("get", public(200)),

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -17,12 +16,10 @@ from apps.action_plans.api.serializers import (
     NoteSerializer,
 )
 from apps.agencies.actor import Actor
-from apps.agencies.models import Agency
+from apps.agencies.selectors import agency_list, user_by_id
 from apps.cases.selectors import case_get
 from apps.core.api.pagination import KeysetCursorPagination
 from apps.core.api.viewsets import ScopedGenericViewSet
-
-User = get_user_model()
 
 
 class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
@@ -33,13 +30,9 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
     pagination_class = KeysetCursorPagination
 
     def selector_queryset(self, actor: Actor | None) -> QuerySet:
-        rows = selectors.action_list(actor=actor)
         params = self.request.query_params
-        if params.get("status"):
-            rows = rows.filter(status=params["status"])
-        if params.get("mine") == "true" and actor is not None:
-            rows = rows.filter(owner_agency_id=actor.agency_id)
-        return rows
+        return selectors.action_list_filtered(actor=actor, filters=selectors.ActionFilters(
+            status=params.get("status", ""), mine=params.get("mine") == "true"))
 
     def _fresh(self, obj, code=status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data,
@@ -55,11 +48,10 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
             case = case_get(actor=actor, case_id=values["case"])
         except Http404 as exc:
             raise ValidationError({"case": ["No case with that id."]}) from exc
-        agency = Agency.objects.filter(pk=values["owner_agency"], active=True).first()
+        agency = agency_list().filter(pk=values["owner_agency"]).first()
         if agency is None:
             raise ValidationError({"owner_agency": ["No active agency with that id."]})
-        owner = User.objects.filter(pk=values["owner_user"]).first() if values[
-            "owner_user"] else None
+        owner = user_by_id(user_id=values["owner_user"]) if values["owner_user"] else None
         created = services.action_add(actor=actor, case=case, description=values["description"],
                                       owner_agency=agency, owner_user=owner,
                                       due_date=values["due_date"], priority=values["priority"])

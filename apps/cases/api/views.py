@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from apps.agencies.actor import Actor
 from apps.agencies.selectors import agency_list
 from apps.audit.services import access_record
-from apps.cases import selectors, services
+from apps.cases import policy, selectors, services
 from apps.cases.api.serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
@@ -33,7 +33,7 @@ from apps.people.selectors import person_get
 
 
 class CaseCursorPagination(KeysetCursorPagination):
-    ordering = ("-last_activity_at", "-id")
+    ordering = selectors.MY_WORK_ORDERING
 
 
 CASE_ID = OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH,
@@ -52,27 +52,21 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGeneri
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def selector_queryset(self, actor: Actor | None) -> QuerySet[Case]:
+        if self.action == "list":  # the same selector and filters as My work
+            return selectors.case_list_filtered(actor=actor, filters=self._filters())
         return selectors.case_list(actor=actor).select_related("subject", "lead_agency")
 
-    def filter_queryset(self, queryset: QuerySet[Case]) -> QuerySet[Case]:
-        if self.action != "list":
-            return queryset
+    def _filters(self) -> selectors.MyWorkFilters:
         filters = CaseFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         values = filters.validated_data
-        if values.get("status"):
-            queryset = queryset.filter(status=values["status"])
-        if values.get("risk_level"):
-            queryset = queryset.filter(risk_level=values["risk_level"])
-        if values.get("assigned_to_me") and self.actor is not None:
-            queryset = queryset.filter(Exists(Involvement.objects.filter(
-                case=OuterRef("pk"), agency_id=self.actor.agency_id,
-                key_worker_id=self.actor.user.pk, ended_at__isnull=True)))
-        return queryset
+        return selectors.MyWorkFilters(status=values.get("status", ""),
+                                       risk_level=values.get("risk_level", ""),
+                                       assigned_to_me=values.get("assigned_to_me", False))
 
     def _detail(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
-        capabilities = selectors.case_capabilities(actor=self.actor, case=case)
-        context = {**self.get_serializer_context(), "capabilities": capabilities}
+        may = policy.case_abilities(actor=self.actor, case=case)
+        context = {**self.get_serializer_context(), "capabilities": may.held}
         return Response(CaseDetailSerializer(case, context=context).data, status=code)
 
     @extend_schema(responses=CaseDetailSerializer)

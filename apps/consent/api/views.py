@@ -9,9 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.agencies.actor import Actor
-from apps.agencies.models import Agency
-from apps.cases.models import Case
-from apps.cases.selectors import case_get
+from apps.agencies.selectors import agencies_by_ids
+from apps.cases.selectors import case_for_emergency_access, case_get
 from apps.consent import selectors, services
 from apps.consent.api.serializers import (
     AgreementCreateSerializer,
@@ -49,7 +48,7 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
         values = dict(data.validated_data)
         person = person_get(actor=actor, person_id=values.pop("person"))
         agency_ids = values.pop("scope_agencies")
-        agencies = list(Agency.objects.filter(pk__in=agency_ids, active=True))
+        agencies = agencies_by_ids(agency_ids=agency_ids, active_only=True)
         consent = services.consent_record(actor=actor, person=person,
                                           scope_agencies=agencies, **values)
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
@@ -106,7 +105,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedG
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         party_ids = set(values.pop("parties"))
-        parties = list(Agency.objects.filter(pk__in=party_ids))
+        parties = agencies_by_ids(agency_ids=party_ids)
         if len(parties) != len(party_ids):
             return Response({"parties": ["Select agencies from the directory."]},
                             status=status.HTTP_400_BAD_REQUEST)
@@ -151,8 +150,8 @@ class EmergencyAccessViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         actor = self.require_actor()
         data = EmergencyAccessCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = Case.objects.filter(
-            reference=data.validated_data["case_reference"].strip().upper()).first()
+        case = case_for_emergency_access(
+            reference=data.validated_data["case_reference"].strip().upper())
         if case is None:
             return Response({"case_reference": ["No case has that reference."]},
                             status=status.HTTP_400_BAD_REQUEST)

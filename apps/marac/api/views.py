@@ -29,11 +29,11 @@ from apps.marac.api.serializers import (
     RiskChecklistCreateSerializer,
     RiskChecklistSerializer,
 )
-from apps.marac.models import MaracArea, Research
+from apps.marac.models import MaracArea
 
 
-def _area(actor: Actor, area_id) -> MaracArea:
-    area = MaracArea.objects.filter(pk=area_id).first()
+def _area(area_id) -> MaracArea:
+    area = selectors.area_choices().filter(pk=area_id).first()
     if area is None:
         raise ValidationError({"area": ["No MARAC area with that id."]})
     return area
@@ -67,7 +67,7 @@ class RiskChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         except Http404 as exc:
             raise ValidationError({"case": ["No case with that id."]}) from exc
         checklist = services.risk_checklist_create(
-            actor=actor, case=case, area=_area(actor, values.pop("area")), **values)
+            actor=actor, case=case, area=_area(values.pop("area")), **values)
         return Response(self.get_serializer(self.get_queryset().get(pk=checklist.pk)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -92,10 +92,8 @@ class MaracReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     pagination_class = KeysetCursorPagination
 
     def selector_queryset(self, actor: Actor | None) -> QuerySet:
-        rows = selectors.marac_referral_list(actor=actor)
-        if self.request.query_params.get("status"):
-            rows = rows.filter(status=self.request.query_params["status"])
-        return rows
+        return selectors.marac_referral_list(
+            actor=actor, status=self.request.query_params.get("status", ""))
 
     def _fresh(self, referral) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=referral.pk)).data)
@@ -171,7 +169,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
         incoming = MeetingCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         values = dict(incoming.validated_data)
-        meeting = services.meeting_schedule(actor=actor, area=_area(actor, values.pop("area")),
+        meeting = services.meeting_schedule(actor=actor, area=_area(values.pop("area")),
                                             **values)
         return Response(self.get_serializer(meeting).data, status=status.HTTP_201_CREATED)
 
@@ -202,8 +200,7 @@ class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def research(self, request: Request, *args: object, **kwargs: object) -> Response:
         """Submit the acting agency's research for this case (404 if it was not asked)."""
         item = self.get_object()
-        research = Research.objects.filter(item=item, agency_id=self.require_actor().agency_id
-                                           ).first()
+        research = selectors.research_for_agency(item=item, actor=self.require_actor())
         if research is None:
             raise Http404("No research requested from your agency")
         incoming = ResearchSubmitSerializer(data=request.data)

@@ -23,7 +23,7 @@ from apps.referrals.api.serializers import (
     TextSerializer,
 )
 from apps.referrals.models import Referral
-from apps.referrals.selectors import inbox_queryset, referral_get, referral_list
+from apps.referrals.selectors import ReferralFilters, referral_get, referral_list_filtered
 
 
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -37,19 +37,12 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self):
         actor = actor_or_404(self.request)
         params = self.request.query_params
-        box = params.get("box", "")
-        if box == "inbox":
-            try:
-                rows = inbox_queryset(actor=actor, tab=params.get("tab", "new"))
-            except Http404 as exc:
-                raise ValidationError({"tab": ["Choose new, awaiting or overdue."]}) from exc
-        else:
-            rows = referral_list(actor=actor)
-            if box == "outgoing":
-                rows = rows.filter(from_agency_id=actor.agency_id)
-        if params.get("status"):
-            rows = rows.filter(status=params["status"])
-        return rows
+        filters = ReferralFilters(box=params.get("box", ""), tab=params.get("tab", "new"),
+                                  status=params.get("status", ""))
+        try:
+            return referral_list_filtered(actor=actor, filters=filters)
+        except Http404 as exc:
+            raise ValidationError({"tab": ["Choose new, awaiting or overdue."]}) from exc
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         with joins_as_written():  # the page's query plans in ~1 ms instead of ~15 ms
