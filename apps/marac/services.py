@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from apps.agencies.actor import Actor
+from apps.agencies.actor import Actor, actor_require_writer
 from apps.agencies.models import Role
 from apps.agencies.selectors import member_ids
 from apps.audit.services import access_record
@@ -68,6 +68,7 @@ def risk_checklist_create(*, actor: Actor, case: Case, area: MaracArea, answers:
                           professional_judgement: bool = False,
                           judgement_rationale: str = "") -> RiskChecklist:
     """Record a completed DASH RIC with its score and routes. Each one is kept."""
+    actor_require_writer(actor=actor)
     missing = [key for key in dash.QUESTION_KEYS
                if answers.get(key) not in (dash.YES, dash.NO, dash.NOT_KNOWN)]
     if missing:
@@ -108,6 +109,7 @@ def risk_checklist_create(*, actor: Actor, case: Case, area: MaracArea, answers:
 def risk_checklist_decide(*, actor: Actor, checklist: RiskChecklist, decision: str,
                           reason: str) -> RiskChecklist:
     """A person decides whether to refer to MARAC; the decision, author and reason are kept."""
+    actor_require_writer(actor=actor)
     reason = (reason or "").strip()
     if decision not in (RouteDecision.REFER, RouteDecision.NOT_REFER):
         raise ServiceError("Choose whether to refer to MARAC.", field="decision")
@@ -154,6 +156,7 @@ def marac_referral_create(*, actor: Actor, checklist: RiskChecklist, route: str,
                           sharing: dict[str, Any]) -> MaracReferral:
     """Refer to MARAC from a checklist whose decision was to refer. ``sharing`` holds the
     arguments of ``sharing_basis_create`` (consent, or a lawful basis without consent)."""
+    actor_require_writer(actor=actor)
     victim_not_aware_reason = (victim_not_aware_reason or "").strip()
     if not victim_aware and not victim_not_aware_reason:
         raise ServiceError("Explain why the victim does not know about the referral.",
@@ -208,6 +211,7 @@ def marac_referral_create(*, actor: Actor, checklist: RiskChecklist, route: str,
 
 
 def marac_referral_sign_off(*, actor: Actor, referral: MaracReferral) -> MaracReferral:
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         referral = MaracReferral.objects.select_for_update().select_related(
             "area", "area__coordinating_agency", "case").get(pk=referral.pk)
@@ -225,6 +229,7 @@ def marac_referral_sign_off(*, actor: Actor, referral: MaracReferral) -> MaracRe
 
 def marac_referral_return(*, actor: Actor, referral: MaracReferral,
                           reason: str) -> MaracReferral:
+    actor_require_writer(actor=actor)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Give the reason for returning the referral.", field="reason")
@@ -251,6 +256,7 @@ def marac_referral_list_for_meeting(*, actor: Actor, referral: MaracReferral,
                                     meeting: Meeting) -> AgendaItem:
     """List the case on a meeting's agenda: every member agency becomes involved on the MARAC
     basis and is asked for research before the meeting's research deadline."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         referral = MaracReferral.objects.select_for_update().select_related(
             "area", "case").get(pk=referral.pk)
@@ -308,6 +314,7 @@ def marac_referral_list_for_meeting(*, actor: Actor, referral: MaracReferral,
 def meeting_schedule(*, actor: Actor, area: MaracArea, starts_at: datetime.datetime,
                      location: str = "", chair: str = "",
                      research_due_at: datetime.datetime | None = None) -> Meeting:
+    actor_require_writer(actor=actor)
     _require_coordinator(actor=actor, area=area)
     if starts_at <= timezone.now():
         raise ServiceError("The meeting must be in the future.", field="starts_at")
@@ -335,6 +342,7 @@ def _locked_meeting(*, actor: Actor, meeting: Meeting, scheduled: bool = True) -
 def research_submit(*, actor: Actor, research: Research, text: str,
                     nothing_held: bool = False) -> Research:
     """A member agency records what it holds that is relevant and proportionate."""
+    actor_require_writer(actor=actor)
     text = (text or "").strip()
     if not text and not nothing_held:
         raise ServiceError("Enter your agency's research, or say that you hold nothing "
@@ -358,6 +366,7 @@ def research_submit(*, actor: Actor, research: Research, text: str,
 def attendance_record(*, actor: Actor, meeting: Meeting,
                       rows: dict[Any, tuple[str, str]], confidentiality_read: bool) -> Meeting:
     """``rows``: agency id -> (present | apologies | absent, representative)."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         meeting = _locked_meeting(actor=actor, meeting=meeting)
         allowed = {str(pk) for pk in meeting.area.member_agencies.values_list("pk", flat=True)}
@@ -377,6 +386,7 @@ def attendance_record(*, actor: Actor, meeting: Meeting,
 
 def agenda_item_minute(*, actor: Actor, item: AgendaItem, minutes: str,
                        risk_confirmed: str) -> AgendaItem:
+    actor_require_writer(actor=actor)
     from apps.cases.models import RiskLevel
 
     minutes = (minutes or "").strip()
@@ -400,6 +410,7 @@ def agenda_item_minute(*, actor: Actor, item: AgendaItem, minutes: str,
 
 def meeting_close(*, actor: Actor, meeting: Meeting) -> Meeting:
     """The meeting has been held: minutes are complete and research closes."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         meeting = _locked_meeting(actor=actor, meeting=meeting)
         if AgendaItem.objects.filter(meeting=meeting, minutes="").exists():
@@ -422,6 +433,7 @@ AREA_SETTINGS = ("meeting_frequency_days", "high_risk_threshold", "escalation_th
 def area_update(*, actor: Actor, area: MaracArea, member_agencies: list | None = None,
                 **settings: Any) -> MaracArea:
     """The area's coordinator changes its settings and member agencies."""
+    actor_require_writer(actor=actor)
     unknown = set(settings) - set(AREA_SETTINGS)
     if unknown:
         raise ServiceError(f"Unknown setting: {sorted(unknown)[0]}.")
