@@ -280,6 +280,8 @@ def involvement_set_key_worker(*, actor: Actor, involvement: Involvement, user) 
         involvement.key_worker = user
         involvement.save(update_fields=["key_worker", "updated_at"])
         case_permissions_sync(case=involvement.case)
+        access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
+                      case_id=involvement.case_id, action="set_key_worker")
         return involvement
 
 

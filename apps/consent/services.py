@@ -123,9 +123,14 @@ def sharing_policy_set(*, actor: Actor, without_consent_needs_approval: bool) ->
     actor_require_writer(actor=actor)
     if not actor.is_agency_admin:
         raise NotPermitted("Only your agency's admins can change its sharing policy.")
-    policy, _ = SharingPolicy.objects.update_or_create(
-        agency_id=actor.agency_id,
-        defaults={"without_consent_needs_approval": without_consent_needs_approval})
+    with transaction.atomic():
+        policy, _ = SharingPolicy.objects.select_for_update().update_or_create(
+            agency_id=actor.agency_id,
+            defaults={"without_consent_needs_approval": without_consent_needs_approval})
+        access_record(actor=actor, object_type="sharing_policy", object_id=actor.agency_id,
+                      action="change", basis=("without consent needs approval"
+                                              if without_consent_needs_approval
+                                              else "without consent needs no approval"))
     return policy
 
 
