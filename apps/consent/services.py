@@ -35,7 +35,7 @@ from apps.consent.models import (
     SharingPurpose,
 )
 from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
-from apps.notifications.services import notify
+from apps.notifications.services import notify, notify_agencies
 
 if TYPE_CHECKING:
     from apps.cases.models import Case, Involvement
@@ -384,11 +384,12 @@ def dsa_create(*, actor: Actor, title: str, purpose: str, lawful_basis: str,
                                      for a in agency_ids)
         access_record(actor=actor, object_type="dsa", object_id=agreement.pk, action="create")
         others = agency_ids - {actor.agency_id}
-        notify(recipients=member_ids(agency_ids=others, roles=(Role.AGENCY_ADMIN,)),
-               kind="dsa_to_sign",
-               target_type="dsa", target_id=agreement.pk,
-               title=f"Data-sharing agreement to sign: {agreement.title}"[:200],
-               url=f"/sharing/agreements/{agreement.pk}/")
+        notify_agencies(
+            recipients_by_agency=members_by_agency(agency_ids=others,
+                                                   roles=(Role.AGENCY_ADMIN,)),
+            kind="dsa_to_sign", target_type="dsa", target_id=agreement.pk,
+            title=f"Data-sharing agreement to sign: {agreement.title}"[:200],
+            url=f"/sharing/agreements/{agreement.pk}/")
         return agreement
 
 
@@ -419,10 +420,12 @@ def dsa_sign(*, actor: Actor, agreement: DataSharingAgreement) -> DataSharingAgr
         access_record(actor=actor, object_type="dsa", object_id=agreement.pk, action="sign")
         if agreement.status == DsaStatus.ACTIVE:
             party_ids = list(agreement.parties.values_list("agency_id", flat=True))
-            notify(recipients=member_ids(agency_ids=party_ids, roles=(Role.AGENCY_ADMIN,)),
-                   kind="dsa_active", target_type="dsa", target_id=agreement.pk,
-                   title=f"Data-sharing agreement signed by every party: {agreement.title}"
-                   [:200], url=f"/sharing/agreements/{agreement.pk}/")
+            notify_agencies(
+                recipients_by_agency=members_by_agency(agency_ids=party_ids,
+                                                       roles=(Role.AGENCY_ADMIN,)),
+                kind="dsa_active", target_type="dsa", target_id=agreement.pk,
+                title=f"Data-sharing agreement signed by every party: {agreement.title}"[:200],
+                url=f"/sharing/agreements/{agreement.pk}/")
         return agreement
 
 
@@ -448,11 +451,12 @@ def dsa_terminate(*, actor: Actor, agreement: DataSharingAgreement,
         access_record(actor=actor, object_type="dsa", object_id=agreement.pk,
                       action="terminate")
         party_ids = list(agreement.parties.values_list("agency_id", flat=True))
-        notify(recipients=member_ids(agency_ids=party_ids, roles=(Role.AGENCY_ADMIN,)),
-               kind="dsa_terminated",
-               target_type="dsa", target_id=agreement.pk,
-               title=f"Data-sharing agreement terminated by {actor.agency}: {agreement.title}"
-               [:200], url=f"/sharing/agreements/{agreement.pk}/")
+        notify_agencies(
+            recipients_by_agency=members_by_agency(agency_ids=party_ids,
+                                                   roles=(Role.AGENCY_ADMIN,)),
+            kind="dsa_terminated", target_type="dsa", target_id=agreement.pk,
+            title=f"Data-sharing agreement terminated by {actor.agency}: {agreement.title}"
+            [:200], url=f"/sharing/agreements/{agreement.pk}/")
         return agreement
 
 

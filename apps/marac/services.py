@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.agencies.actor import Actor, actor_require_writer
 from apps.agencies.models import Role
-from apps.agencies.selectors import member_ids
+from apps.agencies.selectors import member_ids, members_by_agency
 from apps.audit.services import access_record
 from apps.cases.models import Case
 from apps.cases.permissions import CONTRIBUTE
@@ -36,7 +36,7 @@ from apps.marac.models import (
     RouteDecision,
 )
 from apps.marac.selectors import is_coordinator, repeat_check
-from apps.notifications.services import notify
+from apps.notifications.services import notify, notify_agencies
 
 User = get_user_model()
 
@@ -291,13 +291,13 @@ def marac_referral_list_for_meeting(*, actor: Actor, referral: MaracReferral,
                               purpose=SharingPurpose.RISK_ASSESSMENT)
             involvement_start_marac(actor=actor, case=referral.case, agency=agency, basis=basis)
         Research.objects.bulk_create(Research(item=item, agency=agency) for agency in agencies)
-        members = member_ids(agency_ids=[agency.pk for agency in agencies],
-                             roles=(Role.PRACTITIONER, Role.MANAGER))
-        notify(recipients=members, kind="marac_research", target_type="marac_meeting",
-               target_id=meeting.pk,
-               title=f"Research requested for case {referral.case.reference} by "
-                     f"{timezone.localtime(meeting.research_due_at):%d %B %Y}",
-               url=f"/marac/meetings/{meeting.pk}/")
+        members = members_by_agency(agency_ids=[agency.pk for agency in agencies],
+                                    roles=(Role.PRACTITIONER, Role.MANAGER))
+        notify_agencies(recipients_by_agency=members, kind="marac_research",
+                        target_type="marac_meeting", target_id=meeting.pk,
+                        title=f"Research requested for case {referral.case.reference} by "
+                              f"{timezone.localtime(meeting.research_due_at):%d %B %Y}",
+                        url=f"/marac/meetings/{meeting.pk}/")
         notify(recipients=[referral.referrer_id], kind="marac_referral_listed",
                target_type="marac_referral", target_id=referral.pk,
                title=f"Case {referral.case.reference} is listed for MARAC on "
