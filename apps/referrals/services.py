@@ -248,8 +248,10 @@ def referral_submit(*, actor: Actor, referral: Referral,
 
 
 def referral_open(*, actor: Actor, referral: Referral) -> Referral:
-    """The receiving agency opens the referral: it leaves the "new" tab; the read is audited."""
-    if actor.agency_id == referral.to_agency_id and referral.seen_at is None:
+    """The receiving agency opens the referral: it leaves the "new" tab; the read is audited.
+    An auditor's read changes nothing (auditors are read-only)."""
+    if (actor.agency_id == referral.to_agency_id and referral.seen_at is None
+            and actor.role != Role.AUDITOR):
         Referral.objects.filter(pk=referral.pk, seen_at__isnull=True).update(
             seen_at=timezone.now())
         referral.refresh_from_db(fields=["seen_at"])

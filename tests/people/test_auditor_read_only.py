@@ -109,3 +109,20 @@ def test_the_helper_refuses_auditors_only(world, auditor):
     for membership in (world.lead_practitioner, world.lead_manager, world.lead_admin):
         actor_require_writer(actor=actor_of(membership))
     actor_require_writer(actor=None)
+
+
+def test_an_auditor_reading_a_new_referral_leaves_it_new(world):
+    from apps.referrals.services import referral_open
+    from tests.factories import actor_of
+    from tests.referrals.helpers import make_referral
+
+    referral = make_referral(world=world)
+    auditor = make_member(agency=world.partner, role=Role.AUDITOR)
+    referral_open(actor=actor_of(auditor), referral=referral)
+    referral.refresh_from_db()
+    assert referral.seen_at is None
+    assert AccessEvent.objects.filter(object_id=referral.pk, action="view",
+                                      user=auditor.user).exists()
+    referral_open(actor=actor_of(world.partner_practitioner), referral=referral)
+    referral.refresh_from_db()
+    assert referral.seen_at is not None
