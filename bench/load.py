@@ -227,8 +227,8 @@ SELECT md5('bench-n' || j)::uuid, 'referral_submitted', 'referral',
   md5('bench-r' || (1 + j % {n_ref}))::uuid, 'Bench notification',
   '/referrals/' || md5('bench-r' || (1 + j % {n_ref}))::uuid || '/',
   now() - ((j::bigint * 7919) % 15552000) * interval '1 second',
-  CASE WHEN j % 10 < 7 THEN now() END, 'delivered', 1, NULL, '', now(), now(), NULL,
-  {USER_BASE} + j % {n_users}
+  CASE WHEN j % 10 < 7 THEN now() END, 'delivered', 1, NULL, '', now(), now(),
+  {agency_uuid_sql(_user_agency(f'(j % {n_users})', n_users))}, {USER_BASE} + j % {n_users}
 FROM generate_series(1, {n_notif}) j;
 """),
     ]

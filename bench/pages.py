@@ -73,7 +73,7 @@ def page_specs(*, actor: Actor, case_ids: list) -> list[PageSpec]:
             "-created_at", "-pk")[:PAGE_ROWS]
 
     def notifications_qs() -> QuerySet:
-        return notification_list(user=actor.user)[:PAGE_ROWS]
+        return notification_list(actor=actor)[:PAGE_ROWS]
 
     my_work_sql = """
 SELECT c.id, c.reference, c.status, c.risk_level, c.last_activity_at, p.given_name,
@@ -95,7 +95,7 @@ ORDER BY r.submitted_at DESC, r.id DESC LIMIT 26"""
 SELECT r.*, c.reference FROM referrals_referral r JOIN cases_case c ON c.id = r.case_id
 WHERE r.from_agency_id = %s ORDER BY r.created_at DESC, r.id DESC LIMIT 26"""
     notifications_sql = """
-SELECT n.* FROM notifications_notification n WHERE n.recipient_id = %s
+SELECT n.* FROM notifications_notification n WHERE n.recipient_id = %s AND n.agency_id = %s
 ORDER BY n.created_at DESC, n.id DESC LIMIT 26"""
 
     def case_url(k: int) -> str:
@@ -111,7 +111,7 @@ ORDER BY n.created_at DESC, n.id DESC LIMIT 26"""
         PageSpec("outgoing referrals", lambda k: "/referrals/outgoing/", False, outgoing_qs,
                  outgoing_sql, lambda k: [agency_id]),
         PageSpec("notifications", lambda k: "/notifications/", False, notifications_qs,
-                 notifications_sql, lambda k: [user_id]),
+                 notifications_sql, lambda k: [user_id, agency_id]),
         PageSpec("API cases", lambda k: "/api/v1/cases/", True, my_work_qs, my_work_sql,
                  lambda k: [agency_id]),
         PageSpec("API referral inbox", lambda k: "/api/v1/referrals/?box=inbox&tab=new", True,
@@ -120,7 +120,7 @@ ORDER BY n.created_at DESC, n.id DESC LIMIT 26"""
         PageSpec("API outgoing referrals", lambda k: "/api/v1/referrals/?box=outgoing", True,
                  outgoing_qs, outgoing_sql, lambda k: [agency_id]),
         PageSpec("API notifications", lambda k: "/api/v1/notifications/", True,
-                 notifications_qs, notifications_sql, lambda k: [user_id]),
+                 notifications_qs, notifications_sql, lambda k: [user_id, agency_id]),
     ]
     return [spec for spec in specs if url_exists(spec.url(0))]
 

@@ -299,8 +299,8 @@ def measure_delivery(redis_url: str, count: int) -> dict:
     and time one worker (concurrency 1) until every one is delivered."""
     from django.db import transaction
 
+    from apps.agencies.models import Membership
     from apps.notifications.models import DeliveryState, Notification
-    from apps.notifications.services import notify
     from bench.load import USER_BASE, Sizes  # noqa: F401
     from config.celery import app
 
@@ -319,12 +319,20 @@ def measure_delivery(redis_url: str, count: int) -> dict:
             raise RuntimeError("the worker did not start")
         from django.contrib.auth import get_user_model
 
+        from apps.agencies.selectors import members_by_agency
+        from apps.notifications.services import notify_agencies
+
         users = list(get_user_model().objects.filter(id__gte=USER_BASE).order_by("id")
                      .values_list("id", flat=True)[:count])
+        chosen = set(users)
+        by_agency = {agency: members & chosen for agency, members in members_by_agency(
+            agency_ids=Membership.objects.filter(user_id__in=users).values_list(
+                "agency_id", flat=True)).items()}
         target = Notification.objects.values_list("target_id", flat=True).first()
         with transaction.atomic():
-            ids = notify(recipients=users, kind="bench_delivery", target_type="referral",
-                         target_id=target, title="Bench delivery", url="/notifications/")
+            ids = notify_agencies(recipients_by_agency=by_agency, kind="bench_delivery",
+                                  target_type="referral", target_id=target,
+                                  title="Bench delivery", url="/notifications/")
             started = time.perf_counter()
         delivered = 0
         deadline = started + 300

@@ -82,10 +82,12 @@ def _changed(*, request: HttpRequest, user: User, action: str) -> None:
     from apps.notifications.services import notify
 
     object_id = two_factor_object_id(user=user)
-    access_record(actor=_actor_of(request), object_type="two_factor", object_id=object_id,
-                  action=action)
-    notify(recipients=[user], kind="two_factor_changed", target_type="two_factor",
-           target_id=object_id, title=_TOLD[action] + _NOT_YOU, url="/profile/")
+    actor = _actor_of(request)
+    access_record(actor=actor, object_type="two_factor", object_id=object_id, action=action)
+    if actor is not None:  # told in the work of the agency they act for (or last belonged to)
+        notify(recipients=[user], kind="two_factor_changed", target_type="two_factor",
+               target_id=object_id, title=_TOLD[action] + _NOT_YOU, url="/profile/",
+               agency_id=actor.agency_id)
     if request.session.session_key:
         user_sessions_end(user=user, keep=request.session.session_key)
 

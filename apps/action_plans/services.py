@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.action_plans.models import Action, ActionPlan, ActionStatus, PlanSource, Priority
-from apps.agencies.actor import Actor
+from apps.agencies.actor import Actor, actor_require_writer
 from apps.agencies.models import Agency, Membership
 from apps.agencies.selectors import member_ids
 from apps.audit.services import access_record
@@ -34,6 +34,7 @@ def _lock_contributable(*, actor: Actor, case: Case) -> Case:
 
 def action_plan_set_wishes(*, actor: Actor, case: Case, what_person_wants: str) -> ActionPlan:
     """Record what the person wants, in their own words."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         case = _lock_contributable(actor=actor, case=case)
         plan = _plan(actor=actor, case=case)
@@ -48,6 +49,7 @@ def action_add(*, actor: Actor, case: Case, description: str, owner_agency: Agen
                due_date: datetime.date, priority: str = Priority.MEDIUM, owner_user=None,
                meeting=None) -> Action:
     """Any involved agency adds an action owned by an agency involved in the case."""
+    actor_require_writer(actor=actor)
     description = (description or "").strip()
     if not description:
         raise ServiceError("Describe the action.", field="description")
@@ -107,9 +109,11 @@ def _close(*, actor: Actor, action: Action, status: str, note: str) -> Action:
 
 
 def action_complete(*, actor: Actor, action: Action, note: str) -> Action:
+    actor_require_writer(actor=actor)
     return _close(actor=actor, action=action, status=ActionStatus.DONE, note=note)
 
 
 def action_cancel(*, actor: Actor, action: Action, note: str) -> Action:
     """Cancel an action because circumstances changed (the note says how)."""
+    actor_require_writer(actor=actor)
     return _close(actor=actor, action=action, status=ActionStatus.CANCELLED, note=note)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from apps.agencies.models import Membership, Role
+from apps.core.exceptions import NotPermitted
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -53,3 +54,12 @@ def actor_for(*, user: User, membership_id: str | None, channel: str = "ui") -> 
         return None
     chosen = next((m for m in memberships if str(m.id) == str(membership_id)), memberships[0])
     return Actor(user=user, membership=chosen, channel=channel)
+
+
+def actor_require_writer(*, actor: Actor | None) -> None:
+    """Refuse any change by an auditor: auditors are read-only everywhere.
+
+    Called first in every write service that takes an actor, so the UI, the API and any
+    other channel inherit the rule. ``None`` (system work: demo loading, sweeps) passes."""
+    if actor is not None and actor.role == Role.AUDITOR:
+        raise NotPermitted("Auditors can read records but cannot change them.")

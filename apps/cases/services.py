@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.agencies.actor import Actor
+from apps.agencies.actor import Actor, actor_require_writer
 from apps.agencies.models import Agency, Membership
 from apps.audit.services import access_record
 from apps.cases import policy
@@ -52,6 +52,7 @@ def _touch(case: Case) -> None:
 def case_open(*, actor: Actor, subject: Person, summary: str = "", risk_level: str = "standard",
               restricted: bool = False) -> Case:
     """Open a case; the actor's agency becomes its lead, with the actor as key worker."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         now = timezone.now()
         case = Case.objects.create(
@@ -75,6 +76,7 @@ def case_open(*, actor: Actor, subject: Person, summary: str = "", risk_level: s
 def case_open_for_new_person(*, actor: Actor, person_data: dict[str, Any], summary: str = "",
                              risk_level: str = "standard", restricted: bool = False) -> Case:
     """Record a new person and open a case about them: both or neither."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         person = person_create(actor=actor, data=person_data)
         access_record(actor=actor, object_type="person", object_id=person.pk, action="create")
@@ -110,6 +112,7 @@ def case_person_create(*, actor: Actor, case: Case, person_data: dict[str, Any],
                        relationship_kind: str = "") -> CasePerson:
     """Record a new person and link them to the case with ``role``; optionally record how they
     relate to the case's subject (the new person is the ``relationship_kind`` of the subject)."""
+    actor_require_writer(actor=actor)
     _check_link(role=role, relationship_kind=relationship_kind)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -125,6 +128,7 @@ def case_person_create(*, actor: Actor, case: Case, person_data: dict[str, Any],
 def case_person_add(*, actor: Actor, case: Case, person: Person, role: str,
                     relationship_kind: str = "") -> CasePerson:
     """Link a person already on record to the case (so nobody is recorded twice)."""
+    actor_require_writer(actor=actor)
     _check_link(role=role, relationship_kind=relationship_kind)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -136,6 +140,7 @@ def case_person_add(*, actor: Actor, case: Case, person: Person, role: str,
 
 def case_update(*, actor: Actor, case: Case, status: str, risk_level: str,
                 summary: str) -> Case:
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         policy.require_update_case(actor=actor, case=case)
@@ -157,6 +162,7 @@ def case_update(*, actor: Actor, case: Case, status: str, risk_level: str,
 
 def case_note_add(*, actor: Actor, case: Case, text: str, kind: str = NoteKind.NOTE,
                   visibility: str = NoteVisibility.SHARED) -> CaseNote:
+    actor_require_writer(actor=actor)
     text = (text or "").strip()
     if not text:
         raise ServiceError("Enter the note.", field="text")
@@ -183,6 +189,7 @@ def involvement_add(*, actor: Actor, case: Case, agency: Agency, basis: str,
     The share goes through the enforcement check (an active DSA between the agencies and a
     valid basis; ``sharing_basis`` holds structured basis fields, see ``sharing_basis_create``),
     unless an emergency ``override_reason`` is given."""
+    actor_require_writer(actor=actor)
     from apps.consent.services import sharing_basis_create, sharing_check
 
     basis = (basis or "").strip()
@@ -222,6 +229,7 @@ def involvement_add(*, actor: Actor, case: Case, agency: Agency, basis: str,
 
 def involvement_end(*, actor: Actor, involvement: Involvement, reason: str) -> Involvement:
     """End an agency's involvement; its access to the case goes in the same transaction."""
+    actor_require_writer(actor=actor)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Enter why the involvement is ending.", field="reason")
@@ -249,6 +257,7 @@ def involvement_end(*, actor: Actor, involvement: Involvement, reason: str) -> I
 
 def involvement_set_key_worker(*, actor: Actor, involvement: Involvement, user) -> Involvement:
     """The involved agency names its key worker (a manager of that agency)."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         involvement = Involvement.objects.select_for_update().get(pk=involvement.pk)
         policy.require_set_key_worker(actor=actor, involvement=involvement)
@@ -261,6 +270,8 @@ def involvement_set_key_worker(*, actor: Actor, involvement: Involvement, user) 
         involvement.key_worker = user
         involvement.save(update_fields=["key_worker", "updated_at"])
         case_permissions_sync(case=involvement.case)
+        access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
+                      case_id=involvement.case_id, action="set_key_worker")
         return involvement
 
 
@@ -292,6 +303,7 @@ def involvement_start_marac(*, actor: Actor, case: Case, agency: Agency,
     """An agency joins a case on the MARAC basis (internal; the MARAC service has already
     checked that ``actor`` may list or refer the case). An agency already involved keeps its
     existing involvement."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         existing = case.involvements.active().filter(agency=agency).first()

@@ -4,16 +4,17 @@ enforcement check every share goes through, and emergency ("break-glass") access
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from apps.agencies.actor import Actor
+from apps.agencies.actor import Actor, actor_require_writer
 from apps.agencies.models import Agency, AgencyKind, Membership, Role
 from apps.agencies.selectors import member_ids, members_by_agency
 from apps.audit.services import access_record
@@ -34,7 +35,7 @@ from apps.consent.models import (
     SharingPurpose,
 )
 from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
-from apps.notifications.services import notify
+from apps.notifications.services import notify, notify_agencies
 
 if TYPE_CHECKING:
     from apps.cases.models import Case, Involvement
@@ -57,6 +58,7 @@ def sharing_basis_create(*, actor: Actor, kind: str, consent_given_by: str = "",
 
     A consent basis may name the ``consent`` record it rests on (who gave it and when then
     come from the record). Sharing without consent decided by a manager counts as approved."""
+    actor_require_writer(actor=actor)
     justification = (justification or "").strip()
     not_told_reason = (not_told_reason or "").strip()
     if kind == BasisKind.CONSENT:
@@ -101,6 +103,7 @@ def sharing_basis_create(*, actor: Actor, kind: str, consent_given_by: str = "",
 
 def sharing_basis_approve(*, actor: Actor, sharing_basis: SharingBasis) -> SharingBasis:
     """A manager of the deciding agency approves sharing without consent."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         basis = SharingBasis.objects.select_for_update().get(pk=sharing_basis.pk)
         if actor.role != Role.MANAGER or actor.agency_id != basis.decided_by_agency_id:
@@ -117,11 +120,17 @@ def sharing_basis_approve(*, actor: Actor, sharing_basis: SharingBasis) -> Shari
 
 
 def sharing_policy_set(*, actor: Actor, without_consent_needs_approval: bool) -> SharingPolicy:
+    actor_require_writer(actor=actor)
     if not actor.is_agency_admin:
         raise NotPermitted("Only your agency's admins can change its sharing policy.")
-    policy, _ = SharingPolicy.objects.update_or_create(
-        agency_id=actor.agency_id,
-        defaults={"without_consent_needs_approval": without_consent_needs_approval})
+    with transaction.atomic():
+        policy, _ = SharingPolicy.objects.select_for_update().update_or_create(
+            agency_id=actor.agency_id,
+            defaults={"without_consent_needs_approval": without_consent_needs_approval})
+        access_record(actor=actor, object_type="sharing_policy", object_id=actor.agency_id,
+                      action="change", basis=("without consent needs approval"
+                                              if without_consent_needs_approval
+                                              else "without consent needs no approval"))
     return policy
 
 
@@ -229,6 +238,7 @@ def consent_record(*, actor: Actor, person: Person, given_by: str, given_on: dat
                    scope_agencies: Iterable[Agency] = (), scope_agency_kinds: Iterable[str] = (),
                    purposes: Iterable[str] = ()) -> ConsentRecord:
     """Record a person's consent (the caller has checked the actor may see ``person``)."""
+    actor_require_writer(actor=actor)
     scope_agencies = list(scope_agencies)
     kinds = sorted(set(scope_agency_kinds))
     purposes = sorted(set(purposes))
@@ -269,6 +279,7 @@ def consent_record(*, actor: Actor, person: Person, given_by: str, given_on: dat
 def consent_withdraw(*, actor: Actor, consent: ConsentRecord, note: str) -> ConsentRecord:
     """Withdraw consent: new sharing relying on it is refused from now on, and the lead
     agency of each case where an involvement rests on it alone is told to decide."""
+    actor_require_writer(actor=actor)
     from apps.cases.models import Involvement
 
     note = (note or "").strip()
@@ -304,6 +315,7 @@ def involvement_basis_record(*, actor: Actor, involvement: Involvement,
                              basis: dict, override_reason: str = "") -> Involvement:
     """The lead agency's manager records another basis for an involvement (e.g. after the
     person withdrew the consent it rested on)."""
+    actor_require_writer(actor=actor)
     from apps.cases.models import Case, Involvement
 
     with transaction.atomic():
@@ -339,6 +351,7 @@ def dsa_create(*, actor: Actor, title: str, purpose: str, lawful_basis: str,
                review_date: datetime.date, end_date: datetime.date,
                parties: Iterable[Agency]) -> DataSharingAgreement:
     """An agency admin drafts an agreement; their agency is always a party."""
+    actor_require_writer(actor=actor)
     _require_admin(actor, "Only agency admins can draft data-sharing agreements.")
     fields = {"title": title, "purpose": purpose, "data_categories": data_categories,
               "retention": retention}
@@ -371,16 +384,18 @@ def dsa_create(*, actor: Actor, title: str, purpose: str, lawful_basis: str,
                                      for a in agency_ids)
         access_record(actor=actor, object_type="dsa", object_id=agreement.pk, action="create")
         others = agency_ids - {actor.agency_id}
-        notify(recipients=member_ids(agency_ids=others, roles=(Role.AGENCY_ADMIN,)),
-               kind="dsa_to_sign",
-               target_type="dsa", target_id=agreement.pk,
-               title=f"Data-sharing agreement to sign: {agreement.title}"[:200],
-               url=f"/sharing/agreements/{agreement.pk}/")
+        notify_agencies(
+            recipients_by_agency=members_by_agency(agency_ids=others,
+                                                   roles=(Role.AGENCY_ADMIN,)),
+            kind="dsa_to_sign", target_type="dsa", target_id=agreement.pk,
+            title=f"Data-sharing agreement to sign: {agreement.title}"[:200],
+            url=f"/sharing/agreements/{agreement.pk}/")
         return agreement
 
 
 def dsa_sign(*, actor: Actor, agreement: DataSharingAgreement) -> DataSharingAgreement:
     """An agency admin signs for their own agency; the last signature makes it active."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         agreement = DataSharingAgreement.objects.select_for_update().get(pk=agreement.pk)
         party = DsaParty.objects.select_for_update().filter(
@@ -405,15 +420,18 @@ def dsa_sign(*, actor: Actor, agreement: DataSharingAgreement) -> DataSharingAgr
         access_record(actor=actor, object_type="dsa", object_id=agreement.pk, action="sign")
         if agreement.status == DsaStatus.ACTIVE:
             party_ids = list(agreement.parties.values_list("agency_id", flat=True))
-            notify(recipients=member_ids(agency_ids=party_ids, roles=(Role.AGENCY_ADMIN,)),
-                   kind="dsa_active", target_type="dsa", target_id=agreement.pk,
-                   title=f"Data-sharing agreement signed by every party: {agreement.title}"
-                   [:200], url=f"/sharing/agreements/{agreement.pk}/")
+            notify_agencies(
+                recipients_by_agency=members_by_agency(agency_ids=party_ids,
+                                                       roles=(Role.AGENCY_ADMIN,)),
+                kind="dsa_active", target_type="dsa", target_id=agreement.pk,
+                title=f"Data-sharing agreement signed by every party: {agreement.title}"[:200],
+                url=f"/sharing/agreements/{agreement.pk}/")
         return agreement
 
 
 def dsa_terminate(*, actor: Actor, agreement: DataSharingAgreement,
                   reason: str) -> DataSharingAgreement:
+    actor_require_writer(actor=actor)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Enter why the agreement is being terminated.", field="reason")
@@ -433,11 +451,12 @@ def dsa_terminate(*, actor: Actor, agreement: DataSharingAgreement,
         access_record(actor=actor, object_type="dsa", object_id=agreement.pk,
                       action="terminate")
         party_ids = list(agreement.parties.values_list("agency_id", flat=True))
-        notify(recipients=member_ids(agency_ids=party_ids, roles=(Role.AGENCY_ADMIN,)),
-               kind="dsa_terminated",
-               target_type="dsa", target_id=agreement.pk,
-               title=f"Data-sharing agreement terminated by {actor.agency}: {agreement.title}"
-               [:200], url=f"/sharing/agreements/{agreement.pk}/")
+        notify_agencies(
+            recipients_by_agency=members_by_agency(agency_ids=party_ids,
+                                                   roles=(Role.AGENCY_ADMIN,)),
+            kind="dsa_terminated", target_type="dsa", target_id=agreement.pk,
+            title=f"Data-sharing agreement terminated by {actor.agency}: {agreement.title}"
+            [:200], url=f"/sharing/agreements/{agreement.pk}/")
         return agreement
 
 
@@ -473,19 +492,59 @@ def dsa_create_active_for_demo(*, agency_ids: Iterable[UUID], title: str,
 # --- Emergency access ------------------------------------------------------------------------
 
 
-def emergency_access_start(*, actor: Actor, case: Case, reason: str) -> EmergencyAccess:
-    """Break glass: the actor sees ``case`` for EMERGENCY_ACCESS_DURATION, logged, and the
-    lead agency's managers are told. (The caller found ``case`` by its reference.)"""
-    from apps.cases.models import Case as CaseModel
-    from apps.cases.permissions import case_permissions_sync
-    from apps.cases.selectors import case_list
+EMERGENCY_REFUSED = "No case you can open in an emergency has that reference."
+_REFERENCE = re.compile(r"[A-Z]{1,5}-[0-9]{1,10}")
 
+
+def _emergency_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ServiceError("Explain the emergency: why you need to see this case now.",
                            field="reason")
-    if actor.role == Role.AUDITOR:
-        raise NotPermitted("Auditors cannot use emergency access.")
+    return reason
+
+
+def emergency_access_request(*, actor: Actor, case_reference: str,
+                             reason: str) -> EmergencyAccess:
+    """Break glass by case reference (the UI form and the API).
+
+    The answer must not tell whether a reference exists: the input is validated first (the
+    same for every reference), then an unknown reference and a case the actor may not break
+    into get the same refusal, and every attempt is audited, refused ones included
+    (``emergency_refused``: the case when there is one, else only the reference tried, in
+    ``basis``; references carry no personal data)."""
+    from apps.cases.selectors import case_for_emergency_access
+
+    reason = _emergency_reason(reason)
+    reference = (case_reference or "").strip().upper()
+    case = case_for_emergency_access(reference=reference) if reference else None
+    refusal: ServiceError | None = None
+    try:
+        actor_require_writer(actor=actor)  # auditors: refused the same for every reference
+    except NotPermitted as error:
+        refusal = error
+    if refusal is None and case is None:
+        refusal = ServiceError(EMERGENCY_REFUSED, field="case_reference")
+    if refusal is None:
+        return emergency_access_start(actor=actor, case=case, reason=reason)
+    shown = reference if _REFERENCE.fullmatch(reference) else "(not a case reference)"
+    with transaction.atomic():  # committed before the refusal is raised
+        access_record(actor=actor, object_type="emergency_access",
+                      object_id=case.pk if case else uuid5(NAMESPACE_URL, f"case:{reference}"),
+                      case_id=case.pk if case else None, action="emergency_refused",
+                      basis=f"Refused emergency access to case reference {shown}")
+    raise refusal
+
+
+def emergency_access_start(*, actor: Actor, case: Case, reason: str) -> EmergencyAccess:
+    """Break glass: the actor sees ``case`` for EMERGENCY_ACCESS_DURATION, logged, and the
+    lead agency's managers are told. (The caller found ``case`` by its reference.)"""
+    actor_require_writer(actor=actor)
+    from apps.cases.models import Case as CaseModel
+    from apps.cases.permissions import case_permissions_sync
+    from apps.cases.selectors import case_list
+
+    reason = _emergency_reason(reason)
     with transaction.atomic():
         case = CaseModel.objects.select_for_update().get(pk=case.pk)
         if case_list(actor=actor).filter(pk=case.pk).exists():

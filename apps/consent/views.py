@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.agencies.decorators import actor_required
 from apps.audit.services import access_record
-from apps.cases.selectors import case_for_emergency_access, case_get
+from apps.cases.selectors import case_get
 from apps.consent import selectors, services
 from apps.consent.forms import (
     ConsentForm,
@@ -159,20 +159,16 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     """Break glass: see a case your agency is not involved in, for a limited time."""
     form = EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        reference = form.cleaned_data["case_reference"].strip().upper()
-        case = case_for_emergency_access(reference=reference)
-        if case is None:
-            form.add_error("case_reference", "No case has that reference.")
+        try:
+            access = services.emergency_access_request(
+                actor=request.actor, case_reference=form.cleaned_data["case_reference"],
+                reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            add_service_error(form, error)
         else:
-            try:
-                services.emergency_access_start(actor=request.actor, case=case,
-                                                reason=form.cleaned_data["reason"])
-            except ServiceError as error:
-                add_service_error(form, error)
-            else:
-                messages.warning(request, "Emergency access granted. It is recorded and ends "
-                                          "by itself.")
-                return redirect("cases:detail", case_id=case.pk)
+            messages.warning(request, "Emergency access granted. It is recorded and ends "
+                                      "by itself.")
+            return redirect("cases:detail", case_id=access.case_id)
     hours = int(settings.EMERGENCY_ACCESS_DURATION.total_seconds() // 3600)
     return render(request, "consent/emergency_access.html", {"form": form, "hours": hours},
                   status=400 if form.errors else 200)

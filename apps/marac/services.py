@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from apps.agencies.actor import Actor
+from apps.agencies.actor import Actor, actor_require_writer
 from apps.agencies.models import Role
-from apps.agencies.selectors import member_ids
+from apps.agencies.selectors import member_ids, members_by_agency
 from apps.audit.services import access_record
 from apps.cases import policy
 from apps.cases.models import Case
@@ -35,7 +35,7 @@ from apps.marac.models import (
     RouteDecision,
 )
 from apps.marac.selectors import repeat_check
-from apps.notifications.services import notify
+from apps.notifications.services import notify, notify_agencies
 
 User = get_user_model()
 
@@ -66,6 +66,7 @@ def risk_checklist_create(*, actor: Actor, case: Case, area: MaracArea, answers:
                           professional_judgement: bool = False,
                           judgement_rationale: str = "") -> RiskChecklist:
     """Record a completed DASH RIC with its score and routes. Each one is kept."""
+    actor_require_writer(actor=actor)
     missing = [key for key in dash.QUESTION_KEYS
                if answers.get(key) not in (dash.YES, dash.NO, dash.NOT_KNOWN)]
     if missing:
@@ -105,6 +106,7 @@ def risk_checklist_create(*, actor: Actor, case: Case, area: MaracArea, answers:
 def risk_checklist_decide(*, actor: Actor, checklist: RiskChecklist, decision: str,
                           reason: str) -> RiskChecklist:
     """A person decides whether to refer to MARAC; the decision, author and reason are kept."""
+    actor_require_writer(actor=actor)
     reason = (reason or "").strip()
     if decision not in (RouteDecision.REFER, RouteDecision.NOT_REFER):
         raise ServiceError("Choose whether to refer to MARAC.", field="decision")
@@ -150,6 +152,7 @@ def marac_referral_create(*, actor: Actor, checklist: RiskChecklist, route: str,
                           sharing: dict[str, Any]) -> MaracReferral:
     """Refer to MARAC from a checklist whose decision was to refer. ``sharing`` holds the
     arguments of ``sharing_basis_create`` (consent, or a lawful basis without consent)."""
+    actor_require_writer(actor=actor)
     victim_not_aware_reason = (victim_not_aware_reason or "").strip()
     if not victim_aware and not victim_not_aware_reason:
         raise ServiceError("Explain why the victim does not know about the referral.",
@@ -201,6 +204,7 @@ def marac_referral_create(*, actor: Actor, checklist: RiskChecklist, route: str,
 
 
 def marac_referral_sign_off(*, actor: Actor, referral: MaracReferral) -> MaracReferral:
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         referral = MaracReferral.objects.select_for_update().select_related(
             "area", "area__coordinating_agency", "case").get(pk=referral.pk)
@@ -217,6 +221,7 @@ def marac_referral_sign_off(*, actor: Actor, referral: MaracReferral) -> MaracRe
 
 def marac_referral_return(*, actor: Actor, referral: MaracReferral,
                           reason: str) -> MaracReferral:
+    actor_require_writer(actor=actor)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Give the reason for returning the referral.", field="reason")
@@ -243,6 +248,7 @@ def marac_referral_list_for_meeting(*, actor: Actor, referral: MaracReferral,
                                     meeting: Meeting) -> AgendaItem:
     """List the case on a meeting's agenda: every member agency becomes involved on the MARAC
     basis and is asked for research before the meeting's research deadline."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         referral = MaracReferral.objects.select_for_update().select_related(
             "area", "case").get(pk=referral.pk)
@@ -277,13 +283,13 @@ def marac_referral_list_for_meeting(*, actor: Actor, referral: MaracReferral,
                               purpose=SharingPurpose.RISK_ASSESSMENT)
             involvement_start_marac(actor=actor, case=referral.case, agency=agency, basis=basis)
         Research.objects.bulk_create(Research(item=item, agency=agency) for agency in agencies)
-        members = member_ids(agency_ids=[agency.pk for agency in agencies],
-                             roles=(Role.PRACTITIONER, Role.MANAGER))
-        notify(recipients=members, kind="marac_research", target_type="marac_meeting",
-               target_id=meeting.pk,
-               title=f"Research requested for case {referral.case.reference} by "
-                     f"{timezone.localtime(meeting.research_due_at):%d %B %Y}",
-               url=f"/marac/meetings/{meeting.pk}/")
+        members = members_by_agency(agency_ids=[agency.pk for agency in agencies],
+                                    roles=(Role.PRACTITIONER, Role.MANAGER))
+        notify_agencies(recipients_by_agency=members, kind="marac_research",
+                        target_type="marac_meeting", target_id=meeting.pk,
+                        title=f"Research requested for case {referral.case.reference} by "
+                              f"{timezone.localtime(meeting.research_due_at):%d %B %Y}",
+                        url=f"/marac/meetings/{meeting.pk}/")
         notify(recipients=[referral.referrer_id], kind="marac_referral_listed",
                target_type="marac_referral", target_id=referral.pk,
                title=f"Case {referral.case.reference} is listed for MARAC on "
@@ -300,6 +306,7 @@ def marac_referral_list_for_meeting(*, actor: Actor, referral: MaracReferral,
 def meeting_schedule(*, actor: Actor, area: MaracArea, starts_at: datetime.datetime,
                      location: str = "", chair: str = "",
                      research_due_at: datetime.datetime | None = None) -> Meeting:
+    actor_require_writer(actor=actor)
     _require_coordinator(actor=actor, area=area)
     if starts_at <= timezone.now():
         raise ServiceError("The meeting must be in the future.", field="starts_at")
@@ -327,6 +334,7 @@ def _locked_meeting(*, actor: Actor, meeting: Meeting, scheduled: bool = True) -
 def research_submit(*, actor: Actor, research: Research, text: str,
                     nothing_held: bool = False) -> Research:
     """A member agency records what it holds that is relevant and proportionate."""
+    actor_require_writer(actor=actor)
     text = (text or "").strip()
     if not text and not nothing_held:
         raise ServiceError("Enter your agency's research, or say that you hold nothing "
@@ -349,6 +357,7 @@ def research_submit(*, actor: Actor, research: Research, text: str,
 def attendance_record(*, actor: Actor, meeting: Meeting,
                       rows: dict[Any, tuple[str, str]], confidentiality_read: bool) -> Meeting:
     """``rows``: agency id -> (present | apologies | absent, representative)."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         meeting = _locked_meeting(actor=actor, meeting=meeting)
         allowed = {str(pk) for pk in meeting.area.member_agencies.values_list("pk", flat=True)}
@@ -368,6 +377,7 @@ def attendance_record(*, actor: Actor, meeting: Meeting,
 
 def agenda_item_minute(*, actor: Actor, item: AgendaItem, minutes: str,
                        risk_confirmed: str) -> AgendaItem:
+    actor_require_writer(actor=actor)
     from apps.cases.models import RiskLevel
 
     minutes = (minutes or "").strip()
@@ -391,6 +401,7 @@ def agenda_item_minute(*, actor: Actor, item: AgendaItem, minutes: str,
 
 def meeting_close(*, actor: Actor, meeting: Meeting) -> Meeting:
     """The meeting has been held: minutes are complete and research closes."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         meeting = _locked_meeting(actor=actor, meeting=meeting)
         if AgendaItem.objects.filter(meeting=meeting, minutes="").exists():
@@ -413,6 +424,7 @@ AREA_SETTINGS = ("meeting_frequency_days", "high_risk_threshold", "escalation_th
 def area_update(*, actor: Actor, area: MaracArea, member_agencies: list | None = None,
                 **settings: Any) -> MaracArea:
     """The area's coordinator changes its settings and member agencies."""
+    actor_require_writer(actor=actor)
     unknown = set(settings) - set(AREA_SETTINGS)
     if unknown:
         raise ServiceError(f"Unknown setting: {sorted(unknown)[0]}.")

@@ -1,5 +1,6 @@
 """The header's unread count: evaluated lazily, so a page that does not render the header
-(or a signed-out visitor) runs no query; otherwise one query on the partial index."""
+(or a signed-out visitor) runs no query; otherwise one query on the partial index. Only the
+agency the user acts for counts."""
 
 from __future__ import annotations
 
@@ -10,5 +11,5 @@ from apps.notifications.selectors import unread_count
 
 
 def notifications(request: HttpRequest) -> dict:
-    user = getattr(request, "user", None)
-    return {"notifications_unread": SimpleLazyObject(lambda: unread_count(user))}
+    actor = getattr(request, "actor", None)
+    return {"notifications_unread": SimpleLazyObject(lambda: unread_count(actor=actor))}

@@ -25,8 +25,12 @@ class Notification(UUIDModel):
     # Indexed by notification_recipient, whose first column it is.
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                   related_name="notifications", db_index=False)
+    # The agency in whose work the recipient hears of it: listed, counted and emailed only
+    # while they act for (are a member of) it. Null only on rows from before it was recorded
+    # that the backfill (migration 0004) could not place: those are shown for no agency.
+    # Indexed as the second column of notification_recipient and notification_unread.
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, null=True,
-                               blank=True, related_name="+")
+                               blank=True, related_name="+", db_index=False)
     kind = models.CharField(max_length=40)
     target_type = models.CharField(max_length=40)
     target_id = models.UUIDField()
@@ -45,9 +49,9 @@ class Notification(UUIDModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["recipient", "-created_at", "-id"],
+            models.Index(fields=["recipient", "agency", "-created_at", "-id"],
                          name="notification_recipient"),
-            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True),
+            models.Index(fields=["recipient", "agency"], condition=Q(read_at__isnull=True),
                          name="notification_unread"),
             models.Index(fields=["next_attempt_at"],
                          condition=Q(state__in=["pending", "published", "failed"]),

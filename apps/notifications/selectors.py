@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
@@ -7,29 +9,40 @@ from django.http import Http404
 from apps.core.pagination import Page, keyset_page
 from apps.notifications.models import Notification, NotificationPreference
 
+if TYPE_CHECKING:
+    from apps.agencies.actor import Actor
 
-def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
-    """The user's own notifications, newest first (index notification_recipient)."""
-    if user is None or not user.is_authenticated:
+
+def notification_list(*, actor: Actor | None, unread_only: bool = False
+                      ) -> QuerySet[Notification]:
+    """The user's own notifications for the agency they act for, newest first (index
+    notification_recipient on recipient, agency, created_at, id).
+
+    A secondee acting for one agency never sees what was written for their other agency;
+    rows without an agency (from before notifications carried one, when the backfill could
+    not tell) are shown for no agency."""
+    if actor is None or not actor.user.is_authenticated:
         return Notification.objects.none()
-    rows = Notification.objects.filter(recipient=user)
+    rows = Notification.objects.filter(recipient_id=actor.user.pk, agency_id=actor.agency_id)
     if unread_only:
         rows = rows.filter(read_at__isnull=True)
     return rows.order_by("-created_at", "-id")
 
 
-def notification_get(*, user, notification_id: object) -> Notification:
+def notification_get(*, actor: Actor | None, notification_id: object) -> Notification:
     try:
-        return notification_list(user=user).get(pk=notification_id)
+        return notification_list(actor=actor).get(pk=notification_id)
     except (Notification.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404("No such notification") from exc
 
 
-def unread_count(user) -> int:
-    """For the header badge: one indexed query (partial index on unread rows)."""
-    if user is None or not user.is_authenticated:
+def unread_count(*, actor: Actor | None) -> int:
+    """For the header badge: one indexed query (partial index on unread rows, by recipient
+    and agency)."""
+    if actor is None or not actor.user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return Notification.objects.filter(recipient_id=actor.user.pk, agency_id=actor.agency_id,
+                                       read_at__isnull=True).count()
 
 
 def email_mode(user) -> str:
@@ -37,7 +50,8 @@ def email_mode(user) -> str:
     return pref.email_mode if pref else "immediate"
 
 
-def notification_page(*, user, cursor: str | None = None, page_size: int = 25) -> Page:
-    """A page of the user's notifications, newest first, by keyset on (created_at, id)."""
-    return keyset_page(notification_list(user=user), ordering=("-created_at", "-id"),
+def notification_page(*, actor: Actor | None, cursor: str | None = None,
+                      page_size: int = 25) -> Page:
+    """A page of the actor's notifications, newest first, by keyset on (created_at, id)."""
+    return keyset_page(notification_list(actor=actor), ordering=("-created_at", "-id"),
                        cursor=cursor, page_size=page_size)

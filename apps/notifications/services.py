@@ -8,7 +8,7 @@ for the sweep to try again (exponential backoff, ``dead`` after NOTIFICATION_MAX
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from uuid import UUID
 
@@ -48,14 +48,28 @@ def backoff(attempts: int) -> timedelta:
 
 
 def notify(*, recipients: Iterable, kind: str, target_type: str, target_id: UUID, title: str,
-           url: str, agency_id: UUID | None = None) -> list[UUID]:
+           url: str, agency_id: UUID) -> list[UUID]:
     """Write one outbox row per distinct recipient and publish them once the caller commits.
     Returns the new rows' ids.
 
-    ``title`` and ``url`` must carry no personal data (use references, never names)."""
-    user_ids = dict.fromkeys(getattr(recipient, "pk", recipient) for recipient in recipients)
-    return write_notifications([(user_id, agency_id, kind, target_type, target_id, title, url)
-                                for user_id in user_ids])
+    ``agency_id``: the agency in whose work the recipients hear of it; the row is listed,
+    counted and emailed only while they act for that agency. ``title`` and ``url`` must
+    carry no personal data (use references, never names)."""
+    return notify_agencies(recipients_by_agency={agency_id: recipients}, kind=kind,
+                           target_type=target_type, target_id=target_id, title=title, url=url)
+
+
+def notify_agencies(*, recipients_by_agency: Mapping[UUID, Iterable], kind: str,
+                    target_type: str, target_id: UUID, title: str, url: str) -> list[UUID]:
+    """``notify`` for several agencies at once (e.g. every party to an agreement): one row
+    per agency and distinct recipient, so a secondee admin of two parties hears once for each
+    agency they act for. One INSERT whatever the number of agencies."""
+    rows = []
+    for agency_id, recipients in recipients_by_agency.items():
+        user_ids = dict.fromkeys(getattr(recipient, "pk", recipient) for recipient in recipients)
+        rows += [(user_id, agency_id, kind, target_type, target_id, title, url)
+                 for user_id in user_ids if user_id is not None]
+    return write_notifications(rows)
 
 
 def write_notifications(rows: list[tuple]) -> list[UUID]:
@@ -68,6 +82,8 @@ def write_notifications(rows: list[tuple]) -> list[UUID]:
     if not rows:
         return []
     columns = [list(column) for column in zip(*rows, strict=True)]
+    if None in columns[1]:
+        raise ValueError("Every notification belongs to an agency (the one it is about).")
     columns[5] = [title[:200] for title in columns[5]]
     table = Notification._meta.db_table
     with connection.cursor() as cursor:
@@ -180,22 +196,33 @@ def _site_link(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
+def _still_member(*, user_id: int, agency_id: UUID | None) -> bool:
+    """Only an active member of the notification's agency is emailed about it: someone who
+    left that agency since is not told of its work (the row stays, listed for nobody)."""
+    from apps.agencies.models import Membership
+
+    return agency_id is not None and Membership.objects.active().filter(
+        user_id=user_id, agency_id=agency_id).exists()
+
+
 def notification_deliver(*, notification_id: UUID | str) -> bool:
     """Deliver one notification exactly once: email immediate-mode users, mark delivered.
 
     Returns False when it was already delivered (a duplicate publish) or is dead."""
     with transaction.atomic():
-        row = (Notification.objects.select_for_update().select_related("recipient")
-               .filter(pk=notification_id).first())
+        row = (Notification.objects.select_for_update(of=("self",))
+               .select_related("recipient", "agency").filter(pk=notification_id).first())
         if row is None or row.state in (DeliveryState.DELIVERED, DeliveryState.DEAD):
             return False
         now = timezone.now()
         if (row.emailed_at is None and row.recipient.email
-                and _email_mode(row.recipient_id) == EmailMode.IMMEDIATE):
+                and _email_mode(row.recipient_id) == EmailMode.IMMEDIATE
+                and _still_member(user_id=row.recipient_id, agency_id=row.agency_id)):
             try:
                 send_mail(
                     subject="You have a new notification in Wraparound",
-                    message=(f"{row.title}.\n\nSign in to Wraparound to read it:\n"
+                    message=(f"{row.title}.\n\nIt is about your work for {row.agency}. "
+                             "Sign in to Wraparound, acting for that agency, to read it:\n"
                              f"{_site_link(row.url)}\n"),
                     from_email=None, recipient_list=[row.recipient.email],
                 )
@@ -214,7 +241,10 @@ def notification_deliver(*, notification_id: UUID | str) -> bool:
 
 
 def digest_send() -> int:
-    """Once a day: one email per digest-mode user with unread, un-emailed notifications."""
+    """Once a day: one email per digest-mode user with unread, un-emailed notifications (of
+    the agencies they are still a member of)."""
+    from apps.agencies.models import Membership
+
     now = timezone.now()
     sent = 0
     prefs = NotificationPreference.objects.filter(email_mode=EmailMode.DIGEST).select_related(
@@ -222,7 +252,9 @@ def digest_send() -> int:
     for pref in prefs:
         with transaction.atomic():
             rows = Notification.objects.select_for_update(skip_locked=True).filter(
-                recipient_id=pref.user_id, read_at__isnull=True, emailed_at__isnull=True)
+                recipient_id=pref.user_id, read_at__isnull=True, emailed_at__isnull=True,
+                agency_id__in=Membership.objects.active().filter(
+                    user_id=pref.user_id).values("agency_id"))
             count = rows.count()
             if not count:
                 continue
@@ -248,9 +280,14 @@ def notification_mark_read(*, user, notification: Notification) -> Notification:
     return notification
 
 
-def notification_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now())
+def notification_mark_all_read(*, actor) -> int:
+    """Mark read the actor's unread notifications for the agency they act for (only those
+    they can see)."""
+    from apps.notifications.selectors import notification_list
+
+    if actor is None:
+        return 0
+    return notification_list(actor=actor, unread_only=True).update(read_at=timezone.now())
 
 
 def notification_preference_set(*, user, email_mode: str) -> NotificationPreference:

@@ -1,4 +1,5 @@
-"""The notifications page: the user's own notifications, mark read, and email preference."""
+"""The notifications page: the user's own notifications for the agency they act for, mark
+read, and email preference."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ class PreferenceForm(forms.Form):
 
 
 def _page(request: HttpRequest, form: PreferenceForm | None = None) -> HttpResponse:
-    page = selectors.notification_page(user=request.user, cursor=request.GET.get("cursor"))
+    page = selectors.notification_page(actor=request.actor, cursor=request.GET.get("cursor"))
     form = form or PreferenceForm(initial={"email_mode": selectors.email_mode(request.user)})
     return render(request, "notifications/notification_list.html", {
         "page": page, "form": form, "first_page": not request.GET.get("cursor"),
@@ -42,7 +43,7 @@ def notification_index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, notification_id: str) -> HttpResponse:
     """Mark one read; with ``open`` go on to what it is about."""
-    notification = selectors.notification_get(user=request.user,
+    notification = selectors.notification_get(actor=request.actor,
                                               notification_id=notification_id)
     services.notification_mark_read(user=request.user, notification=notification)
     if request.POST.get("open") and url_has_allowed_host_and_scheme(
@@ -54,7 +55,7 @@ def notification_read(request: HttpRequest, notification_id: str) -> HttpRespons
 @login_required
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    marked = services.notification_mark_all_read(user=request.user)
+    marked = services.notification_mark_all_read(actor=request.actor)
     messages.success(request, f"{marked} notification{'s' if marked != 1 else ''} marked as read.")
     return redirect("notifications:list")
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from apps.agencies.actor import Actor
+from apps.agencies.actor import Actor, actor_require_writer
 from apps.people.models import Person, Relationship
 
 PERSON_FIELDS = (
@@ -16,6 +16,7 @@ PERSON_FIELDS = (
 
 
 def person_create(*, actor: Actor, data: dict[str, Any]) -> Person:
+    actor_require_writer(actor=actor)
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise ValueError(f"unknown person fields: {sorted(unknown)}")

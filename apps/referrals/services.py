@@ -14,8 +14,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from apps.agencies.actor import Actor
-from apps.agencies.models import Agency, Service
+from apps.agencies.actor import Actor, actor_require_writer
+from apps.agencies.models import Agency, Role, Service
 from apps.agencies.selectors import member_ids
 from apps.audit.services import access_record
 from apps.cases import policy
@@ -145,6 +145,7 @@ def referral_create(*, actor: Actor, case: Case, to_service: Service | None = No
     saved without it, a submission may not. Nothing is saved when anything is invalid.
     ``override_reason`` sends it in an emergency although the sharing check refuses it
     (audited and notified, see ``apps.consent.services.sharing_check``)."""
+    actor_require_writer(actor=actor)
     to_service, to_agency = _service_for(service=to_service, agency=to_agency)
     if to_agency.pk == actor.agency_id:
         raise ServiceError("Refer to another agency, not your own.", field="to_service")
@@ -173,6 +174,7 @@ def referral_create(*, actor: Actor, case: Case, to_service: Service | None = No
 
 def referral_update(*, actor: Actor, referral: Referral, data: dict[str, Any]) -> Referral:
     """Change a draft: reason, urgency, what is shared, the service and the sharing basis."""
+    actor_require_writer(actor=actor)
     allowed = {*DRAFT_FIELDS, "to_service", "basis"}
     unknown = set(data) - allowed
     if unknown:
@@ -199,6 +201,7 @@ def referral_update(*, actor: Actor, referral: Referral, data: dict[str, Any]) -
 
 def referral_submit(*, actor: Actor, referral: Referral,
                     override_reason: str = "") -> Referral:
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         referral = _lock(actor=actor, referral=referral, action="submit")
         if not referral.reason:
@@ -237,8 +240,10 @@ def referral_submit(*, actor: Actor, referral: Referral,
 
 
 def referral_open(*, actor: Actor, referral: Referral) -> Referral:
-    """The receiving agency opens the referral: it leaves the "new" tab; the read is audited."""
-    if actor.agency_id == referral.to_agency_id and referral.seen_at is None:
+    """The receiving agency opens the referral: it leaves the "new" tab; the read is audited.
+    An auditor's read changes nothing (auditors are read-only)."""
+    if (actor.agency_id == referral.to_agency_id and referral.seen_at is None
+            and actor.role != Role.AUDITOR):
         Referral.objects.filter(pk=referral.pk, seen_at__isnull=True).update(
             seen_at=timezone.now())
         referral.refresh_from_db(fields=["seen_at"])
@@ -256,6 +261,7 @@ def _decided(*, actor: Actor, referral: Referral, status: str) -> datetime.datet
 
 def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
     """Accept: the receiving agency becomes a partner on the case and so gains access."""
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         referral = _lock(actor=actor, referral=referral, action="accept")
         _decided(actor=actor, referral=referral, status=S.ACCEPTED)
@@ -275,6 +281,7 @@ def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
 
 def referral_decline(*, actor: Actor, referral: Referral, category: str, reason: str,
                      signpost_service: Service | None = None) -> Referral:
+    actor_require_writer(actor=actor)
     reason = _clean_text(reason)
     if category not in DeclineCategory.values:
         raise ServiceError("Choose why you are declining the referral.",
@@ -302,6 +309,7 @@ def referral_decline(*, actor: Actor, referral: Referral, category: str, reason:
 
 
 def referral_request_info(*, actor: Actor, referral: Referral, question: str) -> Referral:
+    actor_require_writer(actor=actor)
     question = _clean_text(question)
     if not question:
         raise ServiceError("Enter the information you need.", field="info_request")
@@ -322,6 +330,7 @@ def referral_request_info(*, actor: Actor, referral: Referral, question: str) ->
 def referral_respond(*, actor: Actor, referral: Referral, answer: str) -> Referral:
     """The referrer answers an information request; the referral returns to the receiver with
     a fresh response target."""
+    actor_require_writer(actor=actor)
     answer = _clean_text(answer)
     if not answer:
         raise ServiceError("Enter your answer.", field="info_response")
@@ -345,6 +354,7 @@ def referral_respond(*, actor: Actor, referral: Referral, answer: str) -> Referr
 
 
 def referral_withdraw(*, actor: Actor, referral: Referral, reason: str = "") -> Referral:
+    actor_require_writer(actor=actor)
     with transaction.atomic():
         referral = _lock(actor=actor, referral=referral, action="withdraw")
         previous = referral.status
@@ -363,6 +373,7 @@ def referral_withdraw(*, actor: Actor, referral: Referral, reason: str = "") -> 
 
 
 def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Referral:
+    actor_require_writer(actor=actor)
     outcome = _clean_text(outcome)
     if not outcome:
         raise ServiceError("Enter the outcome.", field="outcome")

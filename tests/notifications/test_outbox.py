@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.notifications import services
 from apps.notifications.models import DeliveryState, Notification
 from apps.notifications.selectors import unread_count
+from tests.factories import actor_of
 from tests.notifications.broker import broker_at
 from tests.referrals.helpers import make_referral, make_service
 
@@ -26,7 +27,7 @@ def _one(world, **fields) -> Notification:
     (pk,) = services.notify(recipients=[world.partner_practitioner.user], kind="test",
                             target_type="referral", target_id=world.partner.pk,
                             title="New referral NB-000001 from Northbridge Police",
-                            url="/referrals/x/")
+                            url="/referrals/x/", agency_id=world.partner.pk)
     Notification.objects.filter(pk=pk).update(**fields)
     return Notification.objects.get(pk=pk)
 
@@ -36,11 +37,11 @@ def test_notify_writes_rows_and_publishes_only_on_commit(world, django_capture_o
         ids = services.notify(recipients=[world.partner_practitioner.user,
                                           world.partner_practitioner.user],
                               kind="test", target_type="referral", target_id=world.partner.pk,
-                              title="t" * 250, url="/x/")
+                              title="t" * 250, url="/x/", agency_id=world.partner.pk)
     (row,) = Notification.objects.filter(pk__in=ids)
     assert row.state == DeliveryState.PENDING and row.title == "t" * 200
     assert len(callbacks) == 1
-    assert unread_count(world.partner_practitioner.user) == 1
+    assert unread_count(actor=actor_of(world.partner_practitioner)) == 1
 
 
 def test_publish_with_the_broker_down_is_fast_and_marks_rows_failed(world):
@@ -121,9 +122,9 @@ def test_backoff_grows_and_is_capped():
 def test_mark_read_and_unread_count(world):
     make_referral(world=world)
     user = world.partner_practitioner.user
-    assert unread_count(user) == 1
+    assert unread_count(actor=actor_of(world.partner_practitioner)) == 1
     row = Notification.objects.get(recipient=user)
     services.notification_mark_read(user=user, notification=row)
-    assert unread_count(user) == 0
+    assert unread_count(actor=actor_of(world.partner_practitioner)) == 0
     with pytest.raises(Notification.DoesNotExist):
         services.notification_mark_read(user=world.outsider_manager.user, notification=row)

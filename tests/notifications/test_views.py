@@ -20,7 +20,7 @@ def _notify(membership, n: int = 1, title: str = "Referral NB-000001 accepted by
     for _ in range(n):
         notify(recipients=[membership.user_id], kind="referral_accepted",
                target_type="referral", target_id=target, title=title,
-               url=f"/referrals/{target}/")
+               url=f"/referrals/{target}/", agency_id=membership.agency_id)
 
 
 def test_list_shows_own_notifications_and_the_header_count(world):

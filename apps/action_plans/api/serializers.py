@@ -37,6 +37,17 @@ class ActionCreateSerializer(serializers.Serializer):
     due_date = serializers.DateField()
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.MEDIUM)
 
+    def validate_owner_user(self, value: int | None) -> int | None:
+        """An unknown id is invalid input (400), never silently dropped. The message is the
+        one the service gives for a user outside the owner agency, so it does not tell
+        whether a user id exists."""
+        from django.contrib.auth import get_user_model
+
+        if value is not None and not get_user_model().objects.filter(
+                pk=value, is_active=True).exists():
+            raise serializers.ValidationError("The owner must be a member of the owner agency.")
+        return value
+
 
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField()

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from apps.agencies.actor import Actor
 from apps.agencies.selectors import agencies_by_ids
-from apps.cases.selectors import case_for_emergency_access, case_get
+from apps.cases.selectors import case_get
 from apps.consent import selectors, services
 from apps.consent.api.serializers import (
     AgreementCreateSerializer,
@@ -150,13 +150,9 @@ class EmergencyAccessViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         actor = self.require_actor()
         data = EmergencyAccessCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = case_for_emergency_access(
-            reference=data.validated_data["case_reference"].strip().upper())
-        if case is None:
-            return Response({"case_reference": ["No case has that reference."]},
-                            status=status.HTTP_400_BAD_REQUEST)
-        access = services.emergency_access_start(actor=actor, case=case,
-                                                 reason=data.validated_data["reason"])
+        access = services.emergency_access_request(
+            actor=actor, case_reference=data.validated_data["case_reference"],
+            reason=data.validated_data["reason"])
         return Response(EmergencyAccessSerializer(access).data,
                         status=status.HTTP_201_CREATED)
 
