@@ -60,6 +60,26 @@ class RejectNulMiddleware:
         return self.get_response(request)
 
 
+class ApiJsonErrorsMiddleware:
+    """Errors under ``/api/v1/`` are JSON (``{"detail": …}``) like every other API answer,
+    also where Django answers before DRF: a path no route matches (e.g. a malformed id) is
+    a JSON 404, not the HTML page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (response.status_code >= 400 and request.path_info.startswith("/api/v1/")
+                and not response.get("Content-Type", "").startswith("application/json")):
+            return JsonResponse({"detail": _reason(response)}, status=response.status_code)
+        return response
+
+
+def _reason(response: HttpResponse) -> str:
+    return "Not found." if response.status_code == 404 else f"{response.reason_phrase}."
+
+
 class NoStoreMiddleware:
     """``Cache-Control: no-store`` on every API response and every response to a signed-in
     user: personal data must not sit in shared or browser caches. Static files, the health

@@ -49,6 +49,7 @@ def test_a_nul_in_a_form_field_is_a_400_and_nothing_is_written(world, shared_cas
                            {"text": "Visited\x00 today", "kind": "note",
                             "visibility": "shared"})
     assert response.status_code == 400
+    assert b"govuk-textarea" not in response.content  # the plain 400 page, not the form
     assert CaseNote.objects.count() == before
 
 
