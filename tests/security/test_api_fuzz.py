@@ -15,6 +15,7 @@ The ``cursor`` query parameter is left out of the fuzzed schema: its handling (o
 
 from __future__ import annotations
 
+import datetime
 import os
 import time
 from collections import Counter
@@ -27,9 +28,11 @@ from django.core.wsgi import get_wsgi_application
 from django.db import DatabaseError, close_old_connections, transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
+from rest_framework.test import APIClient
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
@@ -41,11 +44,15 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from apps.accounts.services import api_token_create
+from tests.conftest import api_client_for
+from tests.marac.helpers import listed, make_marac
+from tests.referrals.helpers import make_referral
 
 pytestmark = pytest.mark.django_db
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, negative_data_rejection]
-EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 8}
+EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 6}
+REAL_OBJECT_EXAMPLES = 6  # positive examples on the real objects of the world, per operation
 SKIPPED_PARAMETERS = {"cursor"}  # issue 11 item 9 (the shared paginator) covers it
 
 
@@ -70,20 +77,63 @@ SCHEMA = _load_schema()
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 
 
-@pytest.fixture(autouse=True)
-def _keep_test_connection():
-    """As Django's test client does: the WSGI handler must not close the test transaction."""
+def _detach_connection_closing() -> None:
+    """As Django's test client does during a request: the WSGI handler must not close the
+    test transaction. Again after each test-client call, which connects them back."""
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    _detach_connection_closing()
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 
 
+def _real_path_parameters(path: str, clients: list[APIClient]) -> dict | None:
+    """Ids of real objects for the path's parameters, found through the list endpoints
+    (``/cases/{case_id}/notes/{id}/``: a case from ``/cases/``, then one of its notes)."""
+    parts = path.split("/")
+    found: dict[str, str] = {}
+    for index, part in enumerate(parts):
+        if not part.startswith("{"):
+            continue
+        collection = "/".join(parts[:index]).format(**found) + "/"
+        for client in clients:
+            response = client.get(collection)
+            _detach_connection_closing()
+            results = response.json().get("results") if response.status_code == 200 else None
+            if results:
+                found[part[1:-1]] = results[0]["id"]
+                break
+        else:
+            return None
+    return found
+
+
+def _world_with_objects(world, shared_case) -> None:
+    """A submitted referral, a MARAC referral listed at a meeting (with its checklist and
+    agenda item), an action and notifications: real objects for the fuzzer to act on."""
+    make_referral(world=world, case=shared_case)
+    listed(world=world, marac=make_marac(world), case=shared_case)
+    due = str(timezone.localdate() + datetime.timedelta(days=7))
+    response = api_client_for(world.partner_practitioner).post("/api/v1/actions/", {
+        "case": str(shared_case.pk), "description": "Check in weekly.",
+        "owner_agency": str(world.partner.pk), "due_date": due}, format="json")
+    _detach_connection_closing()
+    assert response.status_code == 201, response.content
+
+
 def _fuzz(operation, mode: GenerationMode, tokens: list[str], stats: Counter,
-          failures: list[str]) -> None:
-    @given(case=operation.as_strategy(generation_mode=mode), token=st.sampled_from(tokens))
-    @settings(max_examples=EXAMPLES[mode], deadline=None, derandomize=True, database=None,
+          failures: list[str], *, path_parameters: dict | None = None,
+          examples: int | None = None) -> None:
+    strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
+
+    @given(case=strategy, token=st.sampled_from(tokens))
+    @settings(max_examples=examples or EXAMPLES[mode], deadline=None, derandomize=True,
+              database=None,
               phases=[Phase.explicit, Phase.generate],
               suppress_health_check=list(HealthCheck))
     def run(case, token):
@@ -104,8 +154,10 @@ def _fuzz(operation, mode: GenerationMode, tokens: list[str], stats: Counter,
 
 
 def test_every_operation_as_two_agencies_matches_the_schema(world, shared_case, capsys):
+    _world_with_objects(world, shared_case)
     tokens = [api_token_create(membership=world.lead_practitioner, name="fuzz")[1],
               api_token_create(membership=world.partner_manager, name="fuzz")[1]]
+    clients = [APIClient(HTTP_AUTHORIZATION=f"Token {token}") for token in tokens]
     stats: Counter = Counter()
     failures: list[str] = []
     started = time.monotonic()
@@ -115,11 +167,21 @@ def test_every_operation_as_two_agencies_matches_the_schema(world, shared_case, 
             begun = time.monotonic()
             _fuzz(operation, mode, tokens, stats, failures)
             slowest.append((time.monotonic() - begun, f"{operation.label} {mode}"))
+        if "{" in operation.path:
+            real = _real_path_parameters(operation.path, clients)
+            if real is None:
+                stats["no real object"] += 1
+                continue
+            stats["operations on real objects"] += 1
+            _fuzz(operation, GenerationMode.POSITIVE, tokens, stats, failures,
+                  path_parameters=real, examples=REAL_OBJECT_EXAMPLES)
     elapsed = time.monotonic() - started
     with capsys.disabled():
         statuses = ", ".join(f"{k.removeprefix('status ')}: {v}"
                              for k, v in sorted(stats.items()) if k.startswith("status"))
-        print(f"\nschemathesis: {len(OPERATIONS)} operations, {stats['examples']} examples "
+        print(f"\nschemathesis: {len(OPERATIONS)} operations "
+              f"({stats['operations on real objects']} also on real objects, "
+              f"{stats['no real object']} without one), {stats['examples']} examples "
               f"in {elapsed:.0f}s ({statuses}); {len(failures)} failures; slowest: "
               + ", ".join(f"{label} {t:.1f}s" for t, label in sorted(slowest)[-5:]))
     assert len(OPERATIONS) >= 70

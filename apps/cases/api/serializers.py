@@ -81,8 +81,11 @@ class CaseUpdateSerializer(serializers.Serializer):
 
 
 class CaseFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
-    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
+    # Blank means "any" (as in the web filter form); the schema says so.
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False,
+                                     allow_blank=True)
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False,
+                                         allow_blank=True)
     assigned_to_me = serializers.BooleanField(
         required=False, default=False,
         help_text="Only cases where the caller is their agency's key worker.")

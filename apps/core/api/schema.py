@@ -6,9 +6,9 @@ answers any call may get, with their body: 400 (invalid input, bad query paramet
 409 (refused in the object's state; unsafe methods), 415 (not JSON; operations with a body) and
 429 (throttled). Views keep their own declarations where they give one.
 
-It also declares blank choices of read-only choice fields: a model field with
-``blank=True`` (e.g. ``consent_given_by``, ``risk_confirmed``) answers ``""``, which the enum
-alone would call invalid.
+It also declares what read-only model fields really answer: ``""`` for a choice field with
+``blank=True`` (e.g. ``consent_given_by``, ``risk_confirmed``), which the enum alone would
+call invalid, and ``null`` for a nullable column (e.g. a sharing basis's ``consent``).
 """
 
 from __future__ import annotations
@@ -65,9 +65,10 @@ def _model_field(field: serializers.Field) -> Any:
     if model is None or not field.source or "." in field.source or field.source == "*":
         return None
     try:
-        return model._meta.get_field(field.source)
+        model_field = model._meta.get_field(field.source)
     except FieldDoesNotExist:
         return None
+    return model_field if getattr(model_field, "concrete", False) else None
 
 
 class WraparoundAutoSchema(AutoSchema):
@@ -106,10 +107,11 @@ class WraparoundAutoSchema(AutoSchema):
 
     def _map_serializer_field(self, field: Any, direction: str,
                               bypass_extensions: bool = False) -> dict:
-        if (isinstance(field, serializers.ChoiceField) and field.read_only
-                and not field.allow_blank):
+        if field.read_only and not field.allow_null:
             model_field = _model_field(field)
             if model_field is not None:
-                field.allow_blank = bool(model_field.blank)
-                field.allow_null = field.allow_null or bool(model_field.null)
+                # DRF drops blank/null from read-only model fields; the answers still have them
+                field.allow_null = bool(model_field.null)
+                if isinstance(field, serializers.ChoiceField) and not field.allow_blank:
+                    field.allow_blank = bool(model_field.blank)
         return super()._map_serializer_field(field, direction, bypass_extensions)
