@@ -1,5 +1,7 @@
-# Wraparound: `make run` starts the whole app with demo data; `make test` runs every test.
-# Both set up whatever is missing first (virtualenv, Python and npm packages, front-end build,
+# Wraparound: `make run` starts the whole app with demo data, as users see it (gunicorn, debug
+# pages off, static files by WhiteNoise); `make dev` the same under runserver with debug pages on;
+# `make test` runs every test.
+# Each sets up whatever is missing first (virtualenv, Python and npm packages, front-end build,
 # embedded PostgreSQL and Redis under .data/ unless DATABASE_URL / REDIS_URL are set).
 
 PYTHON ?= python3
@@ -8,7 +10,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 FRONTEND := static/dist/app.css
 
-.PHONY: run test lint setup frontend migrate demo services stop clean
+.PHONY: run dev test lint setup frontend migrate demo collectstatic services stop clean
 
 setup: $(STAMP) $(FRONTEND)
 
@@ -32,8 +34,15 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py load_demo
 
-run: demo
+# STATIC_ROOT (staticfiles/), which WhiteNoise serves when debug is off; only changed files copy.
+collectstatic: setup
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: demo collectstatic
 	$(PY) scripts/run.py
+
+dev: demo
+	$(PY) scripts/run.py --dev
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,28 +1,112 @@
 """Start the whole app: web server, Celery worker and Celery beat, until Ctrl-C.
 
+``make run`` (no argument): the product as a user sees it. gunicorn with worker processes, as in
+production; debug pages off, so a missing page is the product's 404 page and an error its 500
+page; static files served by WhiteNoise from STATIC_ROOT (``make run`` runs collectstatic first).
+
+``make dev`` (``--dev``): Django's runserver with DEBUG on, for developers.
+
+Both set WRAPAROUND_SITE_URL (the address links in emails point to) to the address actually
+served, http://WRAPAROUND_HOST:WRAPAROUND_PORT, unless it is already set.
+
 Uses the embedded PostgreSQL and Redis under .data/ unless DATABASE_URL / REDIS_URL are set.
 Ctrl-C (or SIGTERM) stops all three; the data stays in .data/ for the next start.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-HOST = os.environ.get("WRAPAROUND_HOST", "127.0.0.1")
-PORT = os.environ.get("WRAPAROUND_PORT", "8000")
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = "8000"
+DEFAULT_WEB_WORKERS = "2"
+# Binding to every interface: there is no one host name to put in links or ALLOWED_HOSTS.
+ANY_ADDRESS = {"0.0.0.0", "::", ""}
+LOOPBACK = {"127.0.0.1", "localhost"}  # allowed by default (config.settings.base)
 
 
-def main() -> int:
+def address(environ: Mapping[str, str]) -> tuple[str, str]:
+    """The host and port to serve on (WRAPAROUND_HOST, WRAPAROUND_PORT)."""
+    return (environ.get("WRAPAROUND_HOST", DEFAULT_HOST) or DEFAULT_HOST,
+            environ.get("WRAPAROUND_PORT", DEFAULT_PORT) or DEFAULT_PORT)
+
+
+def _url_host(host: str) -> str:
+    if host in ANY_ADDRESS:
+        return DEFAULT_HOST
+    return f"[{host}]" if ":" in host else host
+
+
+def run_environment(environ: Mapping[str, str], *, dev: bool) -> dict[str, str]:
+    """The environment for the three processes, computed from ``environ`` (no side effects).
+
+    - ``config.settings.local`` unless DJANGO_SETTINGS_MODULE is set;
+    - DJANGO_DEBUG is ``false`` for ``make run`` whatever the shell says, ``true`` for
+      ``make dev`` unless set;
+    - WRAPAROUND_SITE_URL is http://HOST:PORT unless set, so email links reach this server;
+    - a host other than 127.0.0.1 / localhost is added to DJANGO_ALLOWED_HOSTS unless that is
+      set (with debug off Django answers 400 to a host it does not know).
+    """
+    env = dict(environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    if dev:
+        env.setdefault("DJANGO_DEBUG", "true")
+    else:
+        env["DJANGO_DEBUG"] = "false"
+    host, port = address(environ)
+    if not environ.get("WRAPAROUND_SITE_URL"):
+        env["WRAPAROUND_SITE_URL"] = f"http://{_url_host(host)}:{port}"
+    if not environ.get("DJANGO_ALLOWED_HOSTS") and host not in ANY_ADDRESS | LOOPBACK:
+        env["DJANGO_ALLOWED_HOSTS"] = ",".join([*sorted(LOOPBACK), host])
+    return env
+
+
+def _gunicorn_version() -> tuple[int, ...]:
+    from importlib.metadata import version
+
+    return tuple(int(part) for part in version("gunicorn").split(".")[:2] if part.isdigit())
+
+
+def commands(environ: Mapping[str, str], *, dev: bool) -> dict[str, list[str]]:
+    """The command line of each process."""
+    host, port = address(environ)
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if dev:
+        web = [PY, "manage.py", "runserver", bind, "--noreload",
+               "--skip-checks"]  # migrate has just run the checks
+    else:
+        web = [PY, "-m", "gunicorn", "config.wsgi:application", "--bind", bind,
+               "--workers", environ.get("WEB_CONCURRENCY", DEFAULT_WEB_WORKERS),
+               "--access-logfile", "-", "--graceful-timeout", "10"]
+        if _gunicorn_version() >= (25, 1):
+            # One control socket per user in $HOME by default: two checkouts running at once
+            # would share it. The supervisor needs only signals.
+            web.append("--no-control-socket")
+    return {
+        "web": web,
+        "worker": [PY, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
+                   "--concurrency=2", "--without-gossip", "--without-mingle"],
+        "beat": [PY, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",
+                 "--schedule", str(ROOT / ".data" / "celerybeat-schedule")],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--dev", action="store_true",
+                        help="runserver with DEBUG on (make dev) instead of gunicorn")
+    dev = parser.parse_args(argv).dev
     os.chdir(ROOT)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get(
-        "DJANGO_SETTINGS_MODULE", "config.settings.local")}
+    env = run_environment(os.environ, dev=dev)
     if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
         sys.path.insert(0, str(ROOT))
         from config import embedded
@@ -30,16 +114,12 @@ def main() -> int:
         env.setdefault("DATABASE_URL", embedded.database_url())
         env.setdefault("REDIS_URL", embedded.redis_url())
     (ROOT / ".data").mkdir(exist_ok=True)
-    commands = {
-        "web": [PY, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload",
-                "--skip-checks"],  # migrate has just run the checks
-        "worker": [PY, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
-                   "--concurrency=2", "--without-gossip", "--without-mingle"],
-        "beat": [PY, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",
-                 "--schedule", str(ROOT / ".data" / "celerybeat-schedule")],
-    }
-    processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
-    print(f"\nWraparound is running at http://{HOST}:{PORT}/  (Ctrl-C stops it)\n", flush=True)
+    processes = {name: subprocess.Popen(cmd, env=env)
+                 for name, cmd in commands(env, dev=dev).items()}
+    mode = "development server, debug pages ON" if dev else "gunicorn, debug pages off"
+    host, port = address(env)
+    print(f"\nWraparound is running at http://{_url_host(host)}:{port}/  ({mode}; "
+          "Ctrl-C stops it)\n", flush=True)
 
     stopping = False
 

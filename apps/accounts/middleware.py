@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
 STARTED_KEY = "_auth_started"
@@ -58,23 +58,48 @@ def _has_device(request: HttpRequest) -> bool:
     return request.session[HAS_DEVICE_KEY]
 
 
+def second_factor_pending(request: HttpRequest) -> bool:
+    """Whether the request's session user signed in with a password but has not yet given the
+    second factor it needs: a code (when they enrolled), or an enrolment (when required).
+
+    The one rule for both channels: ``TwoFactorMiddleware`` applies it to pages, and
+    ``VerifiedSessionAuthentication`` to API requests that rely on the session cookie."""
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
+        return False
+    return _has_device(request) or settings.WRAPAROUND_REQUIRE_2FA
+
+
+def _served_by_the_api(request: HttpRequest) -> bool:
+    """Whether a DRF view answers this path: DRF authenticates those requests itself (after
+    middleware), so the second factor is enforced there, where a token is actually checked."""
+    from rest_framework.views import APIView
+
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "cls", None)
+    return isinstance(view_class, type) and issubclass(view_class, APIView)
+
+
 class TwoFactorMiddleware:
     """Send a signed-in user to verify (or, when required, enrol) before anything else.
 
-    API tokens are not affected: a token is its own second factor, created by a verified user.
+    Headers play no part: a password-only session is unverified whatever ``Authorization``
+    header it adds. API views are left to DRF, whose token authentication checks the token
+    (a valid token is its own second factor, created by a verified user) and whose session
+    authentication refuses an unverified session (``VerifiedSessionAuthentication``).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (user.is_authenticated and not user.is_verified()
-                and not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES)
-                and "HTTP_AUTHORIZATION" not in request.META):
+        if (not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES)
+                and second_factor_pending(request) and not _served_by_the_api(request)):
             if _has_device(request):
                 return redirect(f"{reverse('accounts:two-factor-verify')}?"
                                 f"{urlencode({'next': request.get_full_path()})}")
-            if settings.WRAPAROUND_REQUIRE_2FA:
-                return redirect("accounts:two-factor-setup")
+            return redirect("accounts:two-factor-setup")
         return self.get_response(request)

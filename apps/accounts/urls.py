@@ -12,5 +12,6 @@ urlpatterns = [
     path("two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
     path("two-factor/verify/", views.two_factor_verify_view, name="two-factor-verify"),
     path("two-factor/backup-codes/", views.backup_codes, name="two-factor-backup-codes"),
+    path("two-factor/remove/", views.two_factor_remove_view, name="two-factor-remove"),
     path("profile/tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]

@@ -1,31 +1,40 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from apps.agencies.models import Role
 
-User = get_user_model()
-
 
 class MemberAddForm(forms.Form):
+    """Create a new account in the acting agency."""
+
     username = forms.CharField(label="Username", max_length=150,
                                validators=[UnicodeUsernameValidator()],
-                               help_text="An existing username, or a new one to create.")
-    first_name = forms.CharField(label="First name (new users)", max_length=150, required=False)
-    last_name = forms.CharField(label="Last name (new users)", max_length=150, required=False)
-    email = forms.EmailField(label="Work email (new users)", required=False)
+                               help_text="A new username for them to sign in with.")
+    first_name = forms.CharField(label="First name", max_length=150,
+                                 error_messages={"required": "Enter their first name."})
+    last_name = forms.CharField(label="Last name", max_length=150,
+                                error_messages={"required": "Enter their last name."})
+    email = forms.EmailField(label="Work email", required=False)
     role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.PRACTITIONER)
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
 
-    def clean(self) -> dict:
-        data = super().clean()
-        username = data.get("username", "").strip()
-        is_new = username and not User.objects.filter(username=username).exists()
-        if is_new and not (data.get("first_name") and data.get("last_name")):
-            self.add_error("first_name", "Enter the new user's first and last name.")
-        return data
+
+class MemberRequestForm(forms.Form):
+    """Ask to add someone who already has an account (with another agency)."""
+
+    username = forms.CharField(label="Their username", max_length=150,
+                               validators=[UnicodeUsernameValidator()],
+                               help_text="Ask them for the username they sign in with.")
+    role = forms.ChoiceField(label="Role in your agency", choices=Role.choices,
+                             initial=Role.PRACTITIONER)
+    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+
+
+class SecondmentDecisionForm(forms.Form):
+    secondment = forms.UUIDField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("accept", "Accept"), ("refuse", "Refuse")])
 
 
 class RoleForm(forms.Form):

@@ -158,3 +158,51 @@ class Service(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agency})"
+
+
+class SecondmentStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a decision"
+    ACCEPTED = "accepted", "Accepted"
+    REFUSED = "refused", "Refused"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class SecondmentRequest(TimestampedModel):
+    """An agency asks to add someone who already works for another agency (their home agency).
+
+    Nothing changes until an agency admin of the home agency accepts: only then is the
+    membership made. The requesting agency never learns from it whether a username exists."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE,
+                               related_name="secondment_requests",
+                               help_text="The agency asking to add the person.")
+    home_agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+",
+                                    help_text="The agency the person works for, which decides.")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
+    job_title = models.CharField(max_length=200, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    status = models.CharField(max_length=10, choices=SecondmentStatus.choices,
+                              default=SecondmentStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    membership = models.OneToOneField(Membership, on_delete=models.SET_NULL, null=True,
+                                      blank=True, related_name="secondment_request",
+                                      help_text="The membership made when it was accepted.")
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "user"],
+                                    condition=Q(status="pending"),
+                                    name="secondment_one_pending_per_agency_user"),
+        ]
+        indexes = [models.Index(fields=["home_agency", "created_at"],
+                                condition=Q(status="pending"),
+                                name="secondment_pending_home")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} asks for {self.user} ({self.get_status_display()})"

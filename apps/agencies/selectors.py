@@ -8,7 +8,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 
 from apps.agencies.actor import Actor
-from apps.agencies.models import Agency, Membership, Role
+from apps.agencies.models import Agency, Membership, Role, SecondmentRequest, SecondmentStatus
 
 
 def agency_list() -> QuerySet[Agency]:
@@ -47,3 +47,21 @@ def membership_get_for_admin(*, actor: Actor | None, membership_id: str) -> Memb
         return membership_list_for_admin(actor=actor).get(pk=membership_id)
     except (Membership.DoesNotExist, ValueError) as exc:
         raise Http404("No such membership") from exc
+
+
+def secondment_requests_to_decide(*, actor: Actor | None) -> QuerySet[SecondmentRequest]:
+    """Requests from other agencies to second the acting agency's staff, waiting for one of its
+    agency admins. (An agency never sees the requests it made: see secondment_request_create.)"""
+    if actor is None or actor.role != Role.AGENCY_ADMIN:
+        return SecondmentRequest.objects.none()
+    return (SecondmentRequest.objects
+            .filter(home_agency_id=actor.agency_id, status=SecondmentStatus.PENDING)
+            .select_related("agency", "user", "requested_by").order_by("created_at", "pk"))
+
+
+def secondment_request_get_to_decide(*, actor: Actor | None,
+                                     secondment_id: UUID | str) -> SecondmentRequest:
+    try:
+        return secondment_requests_to_decide(actor=actor).get(pk=secondment_id)
+    except (SecondmentRequest.DoesNotExist, ValueError) as exc:
+        raise Http404("No such request") from exc

@@ -6,6 +6,8 @@ app_name = "agencies"
 urlpatterns = [
     path("staff/", views.members, name="members"),
     path("staff/new/", views.member_add, name="member-add"),
+    path("staff/existing/", views.member_request, name="member-request"),
+    path("secondments/", views.secondments, name="secondments"),
     path("staff/<uuid:membership_id>/role/", views.member_role, name="member-role"),
     path("staff/<uuid:membership_id>/end/", views.member_end, name="member-end"),
 ]

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 
 from apps.agencies import selectors, services
 from apps.agencies.decorators import actor_required
-from apps.agencies.forms import MemberAddForm, RoleForm
-from apps.agencies.models import Role
+from apps.agencies.forms import MemberAddForm, MemberRequestForm, RoleForm, SecondmentDecisionForm
+from apps.agencies.models import Role, SecondmentStatus
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 
@@ -43,6 +43,8 @@ def members(request: HttpRequest) -> HttpResponse:
                                          | Q(user__username=cursor[0], pk__gt=cursor[1]))
     page = list(memberships[:MEMBERS_PAGE_SIZE + 1])
     return render(request, "agencies/members.html", {
+        "secondments_waiting": selectors.secondment_requests_to_decide(
+            actor=request.actor).count(),
         "memberships": page[:MEMBERS_PAGE_SIZE],
         "next_after": page[MEMBERS_PAGE_SIZE - 1].pk if len(page) > MEMBERS_PAGE_SIZE else None,
         "ended": ended,
@@ -58,25 +60,79 @@ def _uuid_or_none(value: str | None) -> uuid.UUID | None:
 
 @actor_required
 def member_add(request: HttpRequest) -> HttpResponse:
+    """Create a new account in the acting agency (its one-time password is shown once)."""
     _require_admin(request)
     form = MemberAddForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            membership, password = services.member_create_or_add(
-                actor=request.actor, **{k: v.strip() if isinstance(v, str) else v
-                                        for k, v in form.cleaned_data.items()})
+            membership, password = services.member_create(
+                actor=request.actor, **_stripped(form.cleaned_data))
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            if password:
-                response = render(request, "agencies/member_created.html",
-                                  {"membership": membership, "password": password})
-                response["Cache-Control"] = "no-store"  # the password is shown this once
-                return response
-            messages.success(request, f"{membership.user.username} added.")
-            return redirect("agencies:members")
+            response = render(request, "agencies/member_created.html",
+                              {"membership": membership, "password": password})
+            response["Cache-Control"] = "no-store"  # the password is shown this once
+            return response
     return render(request, "agencies/member_add.html", {"form": form},
                   status=400 if form.errors else 200)
+
+
+@actor_required
+def member_request(request: HttpRequest) -> HttpResponse:
+    """Add someone who already has an account: their home agency's admin is asked to agree.
+    The answer is the same whether or not the username exists."""
+    _require_admin(request)
+    form = MemberRequestForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.secondment_request_create(actor=request.actor,
+                                               **_stripped(form.cleaned_data))
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, services.SECONDMENT_REQUESTED)
+            return redirect("agencies:members")
+    return render(request, "agencies/member_request.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+def _stripped(data: dict) -> dict:
+    return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+
+
+@actor_required
+def secondments(request: HttpRequest) -> HttpResponse:
+    """Requests from other agencies to add this agency's staff: its agency admins decide."""
+    _require_admin(request)
+    form = SecondmentDecisionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        secondment = selectors.secondment_request_get_to_decide(
+            actor=request.actor, secondment_id=form.cleaned_data["secondment"])
+        name = secondment.user.username
+        try:
+            if form.cleaned_data["decision"] == "accept":
+                secondment = services.secondment_request_accept(actor=request.actor,
+                                                                secondment=secondment)
+            else:
+                secondment = services.secondment_request_refuse(actor=request.actor,
+                                                                secondment=secondment)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, {
+                SecondmentStatus.ACCEPTED: f"{name} is now also a member of "
+                                           f"{secondment.agency.name}.",
+                SecondmentStatus.REFUSED: f"Request refused: {name} was not added to "
+                                          f"{secondment.agency.name}.",
+                SecondmentStatus.CANCELLED: "That request no longer applies (the person has "
+                                            "left your agency, or is already a member there), "
+                                            "so it was closed.",
+            }[secondment.status])
+        return redirect("agencies:secondments")
+    return render(request, "agencies/secondments.html", {
+        "form": form, "requests": selectors.secondment_requests_to_decide(actor=request.actor),
+    }, status=400 if form.errors else 200)
 
 
 @actor_required

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -11,6 +10,7 @@ from apps.audit import selectors
 from apps.audit.forms import AccessLogFilterForm
 from apps.audit.models import AccessEvent
 from apps.cases.selectors import case_get
+from apps.core.csv_export import csv_safe_writer
 
 PAGE_SIZE = 50
 CSV_LIMIT = 100_000
@@ -51,7 +51,7 @@ def _csv_rows(events: Iterator[AccessEvent]) -> Iterator[str]:
         def write(self, value: str) -> str:
             return value
 
-    writer = csv.writer(Echo())
+    writer = csv_safe_writer(Echo())
     yield writer.writerow(["time", "username", "agency", "action", "object", "case",
                            "channel", "basis"])
     for event in events:

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver (`make dev`) leaves static files to WhiteNoise too, as gunicorn does: one code
+    # path, which refuses paths outside the static files (`/static/..%2f..%2fmanage.py` is a 404)
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
@@ -240,7 +243,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Wraparound <no-reply@wraparound.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apps.accounts.authentication.MembershipTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "apps.accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.KeysetCursorPagination",

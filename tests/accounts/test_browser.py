@@ -85,6 +85,14 @@ def test_no_accessibility_violations(browser, live_server, world):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
+    # A request waiting for the lead agency's admin, so the secondments table is checked too.
+    from apps.agencies.models import Role
+    from apps.agencies.services import secondment_request_create
+    from tests.factories import actor_of, make_member
+
+    secondment_request_create(
+        actor=actor_of(make_member(agency=world.partner, role=Role.AGENCY_ADMIN)),
+        username=world.lead_practitioner.user.username, role=Role.PRACTITIONER)
     # axe is injected through the DevTools protocol, which the (enforced) CSP does not block.
     page, problems = open_page(browser)
     page.goto(live_server.url + reverse("accounts:login"))
@@ -92,7 +100,9 @@ def test_no_accessibility_violations(browser, live_server, world):
     sign_in(page, live_server.url, world.lead_admin.user.username)
     for name, url in (("profile", reverse("accounts:profile")),
                       ("members", reverse("agencies:members")),
-                      ("member-add", reverse("agencies:member-add"))):
+                      ("member-add", reverse("agencies:member-add")),
+                      ("member-request", reverse("agencies:member-request")),
+                      ("secondments", reverse("agencies:secondments"))):
         page.goto(live_server.url + url)
         page.wait_for_load_state("networkidle")
         pages[name] = axe.run(page, options=WCAG)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from apps.agencies.models import Membership, Role
 from apps.agencies.services import membership_add
 from tests.conftest import client_for
-from tests.factories import UserFactory, make_member
+from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -40,6 +40,7 @@ def test_admin_lists_own_agency_staff_only(world):
 
 def test_non_admins_get_404_on_every_admin_page(world):
     urls = [reverse("agencies:members"), reverse("agencies:member-add"),
+            reverse("agencies:member-request"), reverse("agencies:secondments"),
             *member_urls(world.lead_practitioner)]
     for membership in (world.lead_practitioner, world.lead_manager, world.partner_manager):
         client = client_for(membership)
@@ -48,8 +49,13 @@ def test_non_admins_get_404_on_every_admin_page(world):
         assert client.post(reverse("agencies:member-add"), {
             "username": "sneaky", "first_name": "A", "last_name": "B",
             "role": Role.AGENCY_ADMIN}).status_code == 404
+        assert client.post(reverse("agencies:member-request"), {
+            "username": world.outsider_practitioner.user.username,
+            "role": Role.AGENCY_ADMIN}).status_code == 404
         assert client.post(member_urls(world.lead_practitioner)[1]).status_code == 404
     assert not User.objects.filter(username="sneaky").exists()
+    assert not Membership.objects.filter(user=world.outsider_practitioner.user).exclude(
+        pk=world.outsider_practitioner.pk).exists()
     world.lead_practitioner.refresh_from_db()
     assert world.lead_practitioner.ended_at is None
 
@@ -71,16 +77,6 @@ def test_admin_acting_for_another_agency_is_not_an_admin_there(world):
     client = client_for(other_hat)
     assert client.get(reverse("agencies:members")).status_code == 404
     assert client.get(member_urls(world.lead_practitioner)[0]).status_code == 404
-
-
-def test_add_an_existing_user(world):
-    existing = UserFactory(username="returner")
-    response = client_for(world.lead_admin).post(reverse("agencies:member-add"), {
-        "username": "returner", "role": Role.MANAGER, "job_title": "Inspector"})
-    assert response.status_code == 302
-    membership = Membership.objects.get(user=existing, agency=world.lead)
-    assert membership.role == Role.MANAGER and membership.job_title == "Inspector"
-    assert existing.groups.filter(pk=world.lead.group_id).exists()
 
 
 def test_add_a_new_user_shows_a_one_time_password_once(world):
@@ -105,14 +101,22 @@ def test_add_member_errors_are_govuk_errors_and_save_nothing(world):
     assert response.status_code == 400 and "govuk-error-summary" in page(response)
     response = client.post(url, {"username": "brand.new", "role": Role.PRACTITIONER})
     assert response.status_code == 400
-    assert "Enter the new user&#x27;s first and last name." in page(response)
+    assert "Enter their first name." in page(response)
     assert not User.objects.filter(username="brand.new").exists()
     response = client.post(url, {"username": "bad name!", "first_name": "A", "last_name": "B",
                                  "role": Role.PRACTITIONER})
     assert response.status_code == 400
-    # Already a member: the service's refusal appears in the error summary.
-    response = client.post(url, {"username": world.lead_practitioner.user.username,
-                                 "role": Role.PRACTITIONER})
+    # A username in use: refused, and nobody is added (an existing account is added with
+    # "Add someone who already has an account", which asks their agency).
+    for existing in (world.lead_practitioner, world.partner_practitioner):
+        response = client.post(url, {"username": existing.user.username, "first_name": "A",
+                                     "last_name": "B", "role": Role.PRACTITIONER})
+        assert response.status_code == 400
+        assert "govuk-error-summary" in page(response) and "already in use" in page(response)
+        assert Membership.objects.filter(user=existing.user).count() == 1
+    # Already a member, through the other form: the service's refusal in the error summary.
+    response = client.post(reverse("agencies:member-request"), {
+        "username": world.lead_practitioner.user.username, "role": Role.PRACTITIONER})
     assert response.status_code == 400
     assert "govuk-error-summary" in page(response) and "already a member" in page(response)
     assert Membership.objects.filter(user=world.lead_practitioner.user).count() == 1

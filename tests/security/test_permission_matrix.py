@@ -93,6 +93,7 @@ UI: dict[str, tuple[str, Rule]] = {
     "accounts:two-factor-setup": ("get", public(200)),
     "accounts:two-factor-verify": ("get", public(200)),
     "accounts:two-factor-backup-codes": ("post", public(404)),  # only after verifying
+    "accounts:two-factor-remove": ("post", public(404)),  # only after verifying
     "accounts:token-revoke": ("post", public(404)),  # someone else's token
     "cases:my-work": ("get", anyone(200)),
     "cases:detail": ("get", case_bound(200)),
@@ -109,6 +110,8 @@ UI: dict[str, tuple[str, Rule]] = {
     "people:open-case": ("post", case_bound(400)),
     "agencies:members": ("get", admins_of_own_agency(200)),
     "agencies:member-add": ("get", admins_of_own_agency(200)),
+    "agencies:member-request": ("get", admins_of_own_agency(200)),
+    "agencies:secondments": ("get", admins_of_own_agency(200)),
     "agencies:member-role": ("get", lambda role, rel: (
         NO_AGENCY if rel == "ended" else {200} if (role, rel) == (Role.AGENCY_ADMIN, "lead")
         else {404})),
