@@ -51,7 +51,8 @@ class ActionForm(forms.Form):
 
 
 class WishesForm(forms.Form):
-    what_person_wants = TextField(label="What the person wants, in their own words",
+    what_person_wants = TextField(name="What the person wants",
+                                  label="What the person wants, in their own words",
                                   required=False)
 
 

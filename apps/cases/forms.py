@@ -42,11 +42,13 @@ class InvolvementForm(SharingBasisFields):
                                     empty_label="Choose an agency",
                                     error_messages={"required": "Choose an agency."})
     basis = TextField(
+        name="Basis",
         label="Why this agency is involved",
         help_text="In plain words; record the basis for sharing below.",
         error_messages={"required": "Enter the basis for involving this agency."},
     )
     override_reason = TextField(
+        name="Emergency override reason",
         label="Emergency override (only if sharing is refused)",
         required=False,
         help_text="If there is no data-sharing agreement with this agency and someone is at "
@@ -59,7 +61,7 @@ class InvolvementForm(SharingBasisFields):
 
 
 class InvolvementEndForm(forms.Form):
-    reason = TextField(label="Why is this involvement ending?",
+    reason = TextField(name="Reason", label="Why is this involvement ending?",
                        error_messages={"required": "Enter why the involvement is ending."})
 
 

@@ -53,7 +53,7 @@ class DsaForm(forms.Form):
 
 
 class TerminateForm(forms.Form):
-    reason = TextField(label="Why is the agreement being terminated?",
+    reason = TextField(name="Reason", label="Why is the agreement being terminated?",
                        error_messages={"required": "Enter why the agreement is being "
                                                    "terminated."})
 
@@ -95,7 +95,7 @@ class EmergencyAccessForm(forms.Form):
     case_reference = forms.CharField(label="Case reference", max_length=20,
                                      help_text="For example, NB-000123",
                                      error_messages={"required": "Enter the case reference."})
-    reason = TextField(label="Why do you need to see this case now?",
+    reason = TextField(name="Reason", label="Why do you need to see this case now?",
                        help_text="Your reason is recorded, and the lead agency's managers "
                                  "are told at once.",
                        error_messages={"required": "Explain the emergency."})
@@ -119,7 +119,7 @@ class SharingBasisFields(forms.Form):
     person_told = forms.ChoiceField(
         label="Does the person know about this?", choices=YES_NO, widget=forms.RadioSelect,
         required=False)
-    not_told_reason = TextField(label="If not, why not?",
+    not_told_reason = TextField(name="Reason for not telling the person", label="If not, why not?",
                                 required=False)
     sharing_kind = forms.ChoiceField(label="Basis for sharing", choices=BasisKind.choices,
                                      widget=forms.RadioSelect, required=False)
@@ -132,7 +132,7 @@ class SharingBasisFields(forms.Form):
     lawful_basis = forms.ChoiceField(
         label="Lawful basis for sharing without consent", required=False,
         choices=[("", "Choose a lawful basis"), *LawfulBasis.choices])
-    justification = TextField(label="Why are you sharing without consent?",
+    justification = TextField(name="Justification", label="Why are you sharing without consent?",
                               required=False)
 
     def basis(self) -> dict | None:

@@ -26,6 +26,7 @@ class ChecklistForm(forms.Form):
     professional_judgement = forms.BooleanField(
         label="In my professional judgement this case should go to MARAC", required=False)
     judgement_rationale = TextField(
+        name="Rationale",
         label="Why (required for professional judgement)",
         required=False)
 
@@ -64,13 +65,14 @@ class DecisionForm(forms.Form):
 class MaracReferralForm(forms.Form):
     route = forms.ChoiceField(label="Route to MARAC", widget=forms.RadioSelect, choices=(),
                               error_messages={"required": "Choose the route to MARAC."})
-    reason = TextField(label="Anything the checklist does not say (optional)",
+    reason = TextField(name="Reason", label="Anything the checklist does not say (optional)",
                        required=False)
     victim_aware = forms.TypedChoiceField(
         label="Does the victim know about this referral?", widget=forms.RadioSelect,
         choices=[("yes", "Yes"), ("no", "No")], coerce=lambda v: v == "yes",
         error_messages={"required": "Say whether the victim knows about the referral."})
     victim_not_aware_reason = TextField(
+        name="Reason the victim is not aware",
         label="If not, why not", required=False)
     lawful_basis = forms.ChoiceField(
         label="Lawful basis for sharing", choices=LawfulBasis.choices,
@@ -98,7 +100,7 @@ class ListForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = TextField(label="Why are you returning this referral?",
+    reason = TextField(name="Reason", label="Why are you returning this referral?",
                        error_messages={"required": "Give the reason for returning the "
                                                    "referral."})
 

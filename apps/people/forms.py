@@ -119,7 +119,7 @@ class PersonDetailsForm(forms.ModelForm):
 
 
 class CaseFieldsMixin(forms.Form):
-    summary = TextField(label="Why are you opening a case?",
+    summary = TextField(name="Summary", label="Why are you opening a case?",
                         required=False,
                         help_text="A short summary other agencies will see if involved.")
     risk_level = forms.ChoiceField(label="Risk level", choices=RiskLevel.choices,

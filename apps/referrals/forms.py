@@ -28,6 +28,7 @@ class ReferralForm(SharingBasisFields):
         error_messages={"required": "Choose the service you are referring to.",
                         "invalid_choice": "Choose the service you are referring to."})
     override_reason = TextField(
+        name="Emergency override reason",
         label="Emergency override (only if sharing is refused)",
         required=False,
         help_text="If there is no data-sharing agreement or valid basis and someone is at "
@@ -70,7 +71,7 @@ class DeclineForm(forms.Form):
 
 
 class InfoRequestForm(forms.Form):
-    info_request = TextField(label="What information do you need?",
+    info_request = TextField(name="Information request", label="What information do you need?",
                              error_messages={"required": "Enter the information you need."})
 
 
@@ -80,7 +81,7 @@ class InfoResponseForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    withdraw_reason = TextField(label="Why are you withdrawing it? (optional)",
+    withdraw_reason = TextField(name="Reason", label="Why are you withdrawing it? (optional)",
                                 required=False)
 
 
