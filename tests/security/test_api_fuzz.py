@@ -115,13 +115,24 @@ def _real_path_parameters(path: str, clients: list[APIClient]) -> dict | None:
 
 def _world_with_objects(world, shared_case) -> None:
     """A submitted referral, a MARAC referral listed at a meeting (with its checklist and
-    agenda item), an action and notifications: real objects for the fuzzer to act on."""
+    agenda item), an action, a consent, an emergency access and notifications: real objects
+    for the fuzzer to act on."""
     make_referral(world=world, case=shared_case)
     listed(world=world, marac=make_marac(world), case=shared_case)
     due = str(timezone.localdate() + datetime.timedelta(days=7))
     response = api_client_for(world.partner_practitioner).post("/api/v1/actions/", {
         "case": str(shared_case.pk), "description": "Check in weekly.",
         "owner_agency": str(world.partner.pk), "due_date": due}, format="json")
+    _detach_connection_closing()
+    assert response.status_code == 201, response.content
+    response = api_client_for(world.lead_practitioner).post("/api/v1/consents/", {
+        "person": str(shared_case.subject_id), "given_by": "person",
+        "given_on": str(timezone.localdate()), "method": "verbal", "review_date": due,
+        "purposes": ["support"], "scope_agencies": [str(world.partner.pk)]}, format="json")
+    _detach_connection_closing()
+    assert response.status_code == 201, response.content
+    response = api_client_for(world.outsider_practitioner).post("/api/v1/emergency-accesses/", {
+        "case_reference": shared_case.reference, "reason": "Risk to life now."}, format="json")
     _detach_connection_closing()
     assert response.status_code == 201, response.content
 
@@ -157,11 +168,12 @@ def test_every_operation_as_two_agencies_matches_the_schema(world, shared_case, 
     _world_with_objects(world, shared_case)
     tokens = [api_token_create(membership=world.lead_practitioner, name="fuzz")[1],
               api_token_create(membership=world.partner_manager, name="fuzz")[1]]
-    clients = [APIClient(HTTP_AUTHORIZATION=f"Token {token}") for token in tokens]
+    lookup = api_token_create(membership=world.lead_manager, name="fuzz lookups")[1]
+    clients = [APIClient(HTTP_AUTHORIZATION=f"Token {token}") for token in [*tokens, lookup]]
     stats: Counter = Counter()
     failures: list[str] = []
     started = time.monotonic()
-    slowest = []
+    slowest, without = [], []
     for operation in OPERATIONS:
         for mode in EXAMPLES:
             begun = time.monotonic()
@@ -171,6 +183,7 @@ def test_every_operation_as_two_agencies_matches_the_schema(world, shared_case, 
             real = _real_path_parameters(operation.path, clients)
             if real is None:
                 stats["no real object"] += 1
+                without.append(operation.label)
                 continue
             stats["operations on real objects"] += 1
             _fuzz(operation, GenerationMode.POSITIVE, tokens, stats, failures,
@@ -181,7 +194,8 @@ def test_every_operation_as_two_agencies_matches_the_schema(world, shared_case, 
                              for k, v in sorted(stats.items()) if k.startswith("status"))
         print(f"\nschemathesis: {len(OPERATIONS)} operations "
               f"({stats['operations on real objects']} also on real objects, "
-              f"{stats['no real object']} without one), {stats['examples']} examples "
+              f"{stats['no real object']} without one: {', '.join(without)}), "
+              f"{stats['examples']} examples "
               f"in {elapsed:.0f}s ({statuses}); {len(failures)} failures; slowest: "
               + ", ".join(f"{label} {t:.1f}s" for t, label in sorted(slowest)[-5:]))
     assert len(OPERATIONS) >= 70
