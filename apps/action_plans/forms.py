@@ -3,18 +3,19 @@ from __future__ import annotations
 from django import forms
 
 from apps.action_plans.models import Priority
+from apps.core.forms import DateField, TextField
 
 
 class ActionForm(forms.Form):
-    description = forms.CharField(label="Action", widget=forms.Textarea, max_length=5000,
-                                  error_messages={"required": "Describe the action."})
+    description = TextField(label="Action",
+                            error_messages={"required": "Describe the action."})
     owner_agency = forms.ChoiceField(label="Owner agency",
                                      error_messages={"required": "Choose the owner agency."})
     owner_user = forms.ChoiceField(label="Owner (optional)", required=False)
-    due_date = forms.DateField(label="Due date", help_text="For example, 2026-12-01.",
-                               input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
-                               error_messages={"required": "Enter the due date.",
-                                               "invalid": "Enter a due date like 2026-12-01."})
+    due_date = DateField(kind="planned", label="Due date", help_text="For example, 2026-12-01.",
+                         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
+                         error_messages={"required": "Enter the due date.",
+                                         "invalid": "Enter a due date like 2026-12-01."})
     priority = forms.ChoiceField(label="Priority", choices=Priority.choices,
                                  initial=Priority.MEDIUM)
 
@@ -50,14 +51,14 @@ class ActionForm(forms.Form):
 
 
 class WishesForm(forms.Form):
-    what_person_wants = forms.CharField(
-        label="What the person wants, in their own words", widget=forms.Textarea,
-        required=False, max_length=5000)
+    what_person_wants = TextField(name="What the person wants",
+                                  label="What the person wants, in their own words",
+                                  required=False)
 
 
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(label="Outcome", widget=forms.RadioSelect, choices=[
         ("done", "Done"), ("cancelled", "Cancelled: circumstances changed")],
         error_messages={"required": "Choose done or cancelled."})
-    note = forms.CharField(label="Note", widget=forms.Textarea, max_length=5000,
-                           error_messages={"required": "Add a note saying what happened."})
+    note = TextField(label="Note",
+                     error_messages={"required": "Add a note saying what happened."})

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from apps.agencies.models import Agency
 from apps.cases.models import CasePersonRole, CaseStatus, NoteKind, NoteVisibility, RiskLevel
 from apps.consent.forms import SharingBasisFields
+from apps.core.forms import TextField
 from apps.people.forms import PersonDetailsForm
 from apps.people.models import Person, RelationshipKind
 
@@ -23,8 +24,8 @@ class MyWorkFilterForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label="Note", widget=forms.Textarea, max_length=20000,
-                           error_messages={"required": "Enter the note."})
+    text = TextField(label="Note",
+                     error_messages={"required": "Enter the note."})
     kind = forms.ChoiceField(label="Kind of note", choices=NOTE_KINDS, initial=NoteKind.NOTE)
     visibility = forms.ChoiceField(label="Who can see this note", widget=forms.RadioSelect,
                                    choices=NoteVisibility.choices, initial=NoteVisibility.SHARED)
@@ -33,22 +34,23 @@ class NoteForm(forms.Form):
 class CaseEditForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=CaseStatus.choices)
     risk_level = forms.ChoiceField(label="Risk level", choices=RiskLevel.choices)
-    summary = forms.CharField(label="Summary", widget=forms.Textarea, required=False,
-                              max_length=5000)
+    summary = TextField(label="Summary", required=False)
 
 
 class InvolvementForm(SharingBasisFields):
     agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none(),
                                     empty_label="Choose an agency",
                                     error_messages={"required": "Choose an agency."})
-    basis = forms.CharField(
-        label="Why this agency is involved", widget=forms.Textarea, max_length=2000,
+    basis = TextField(
+        name="Basis",
+        label="Why this agency is involved",
         help_text="In plain words; record the basis for sharing below.",
         error_messages={"required": "Enter the basis for involving this agency."},
     )
-    override_reason = forms.CharField(
-        label="Emergency override (only if sharing is refused)", widget=forms.Textarea,
-        max_length=2000, required=False,
+    override_reason = TextField(
+        name="Emergency override reason",
+        label="Emergency override (only if sharing is refused)",
+        required=False,
         help_text="If there is no data-sharing agreement with this agency and someone is at "
                   "immediate risk, say why it must be involved now. Both agencies' admins "
                   "are told and the share is flagged in the audit.")
@@ -59,9 +61,8 @@ class InvolvementForm(SharingBasisFields):
 
 
 class InvolvementEndForm(forms.Form):
-    reason = forms.CharField(label="Why is this involvement ending?", widget=forms.Textarea,
-                             max_length=2000,
-                             error_messages={"required": "Enter why the involvement is ending."})
+    reason = TextField(name="Reason", label="Why is this involvement ending?",
+                       error_messages={"required": "Enter why the involvement is ending."})
 
 
 class KeyWorkerForm(forms.Form):

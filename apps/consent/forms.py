@@ -11,32 +11,34 @@ from apps.consent.models import (
     LawfulBasis,
     SharingPurpose,
 )
+from apps.core.forms import DateField, TextField
 from apps.people.forms import GovukDateField
 
 
 class DsaForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200,
                             error_messages={"required": "Enter a title."})
-    purpose = forms.CharField(label="Purpose of sharing", widget=forms.Textarea,
-                              max_length=5000, error_messages={"required": "Enter the purpose."})
+    purpose = TextField(label="Purpose of sharing",
+                        error_messages={"required": "Enter the purpose."})
     lawful_basis = forms.ChoiceField(label="Lawful basis", choices=DsaLawfulBasis.choices)
-    data_categories = forms.CharField(
-        label="Categories of data shared", widget=forms.Textarea, max_length=5000,
+    data_categories = TextField(
+        label="Categories of data shared",
         error_messages={"required": "Enter the categories of data shared."})
-    retention = forms.CharField(label="Retention", widget=forms.Textarea, max_length=2000,
-                                help_text="How long each party keeps the data, and how it is "
-                                          "destroyed.",
-                                error_messages={"required": "Enter how long data is kept."})
-    start_date = forms.DateField(label="Start date", help_text="For example, 2026-12-01",
-                                 error_messages={"required": "Enter the start date.",
-                                                 "invalid": "Enter the start date as YYYY-MM-DD."})
-    review_date = forms.DateField(label="Review date", help_text="For example, 2027-06-01",
-                                  error_messages={"required": "Enter the review date.",
-                                                  "invalid": "Enter the review date as "
-                                                             "YYYY-MM-DD."})
-    end_date = forms.DateField(label="End date", help_text="For example, 2027-12-01",
-                               error_messages={"required": "Enter the end date.",
-                                               "invalid": "Enter the end date as YYYY-MM-DD."})
+    retention = TextField(label="Retention",
+                          help_text="How long each party keeps the data, and how it is "
+                                    "destroyed.",
+                          error_messages={"required": "Enter how long data is kept."})
+    start_date = DateField(kind="planned", label="Start date", help_text="For example, 2026-12-01",
+                           error_messages={"required": "Enter the start date.",
+                                           "invalid": "Enter the start date as YYYY-MM-DD."})
+    review_date = DateField(kind="planned", label="Review date",
+                            help_text="For example, 2027-06-01",
+                            error_messages={"required": "Enter the review date.",
+                                            "invalid": "Enter the review date as "
+                                                       "YYYY-MM-DD."})
+    end_date = DateField(kind="planned", label="End date", help_text="For example, 2027-12-01",
+                         error_messages={"required": "Enter the end date.",
+                                         "invalid": "Enter the end date as YYYY-MM-DD."})
     parties = forms.ModelMultipleChoiceField(
         label="Other parties", queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -51,20 +53,19 @@ class DsaForm(forms.Form):
 
 
 class TerminateForm(forms.Form):
-    reason = forms.CharField(label="Why is the agreement being terminated?",
-                             widget=forms.Textarea, max_length=2000,
-                             error_messages={"required": "Enter why the agreement is being "
-                                                         "terminated."})
+    reason = TextField(name="Reason", label="Why is the agreement being terminated?",
+                       error_messages={"required": "Enter why the agreement is being "
+                                                   "terminated."})
 
 
 class ConsentForm(forms.Form):
     given_by = forms.ChoiceField(label="Who gave consent", widget=forms.RadioSelect,
                                  choices=ConsentGivenBy.choices,
                                  error_messages={"required": "Select who gave consent."})
-    given_on = forms.DateField(label="Date consent was given", help_text="For example, "
-                               "2026-11-20", error_messages={
-                                   "required": "Enter the date consent was given.",
-                                   "invalid": "Enter the date as YYYY-MM-DD."})
+    given_on = DateField(kind="event", label="Date consent was given", help_text="For example, "
+                         "2026-11-20", error_messages={
+                             "required": "Enter the date consent was given.",
+                             "invalid": "Enter the date as YYYY-MM-DD."})
     method = forms.ChoiceField(label="How consent was given", widget=forms.RadioSelect,
                                choices=ConsentMethod.choices,
                                error_messages={"required": "Select how consent was given."})
@@ -79,26 +80,25 @@ class ConsentForm(forms.Form):
         label="Purposes the person agreed to", widget=forms.CheckboxSelectMultiple,
         choices=SharingPurpose.choices,
         error_messages={"required": "Select at least one purpose the person agreed to."})
-    review_date = forms.DateField(label="Review date", help_text="For example, 2027-05-20",
-                                  error_messages={"required": "Enter the review date.",
-                                                  "invalid": "Enter the date as YYYY-MM-DD."})
+    review_date = DateField(kind="planned", label="Review date",
+                            help_text="For example, 2027-05-20",
+                            error_messages={"required": "Enter the review date.",
+                                            "invalid": "Enter the date as YYYY-MM-DD."})
 
 
 class WithdrawForm(forms.Form):
-    note = forms.CharField(label="Note about the withdrawal", widget=forms.Textarea,
-                           max_length=2000,
-                           error_messages={"required": "Enter a note about the withdrawal."})
+    note = TextField(label="Note about the withdrawal",
+                     error_messages={"required": "Enter a note about the withdrawal."})
 
 
 class EmergencyAccessForm(forms.Form):
     case_reference = forms.CharField(label="Case reference", max_length=20,
                                      help_text="For example, NB-000123",
                                      error_messages={"required": "Enter the case reference."})
-    reason = forms.CharField(label="Why do you need to see this case now?",
-                             widget=forms.Textarea, max_length=2000,
-                             help_text="Your reason is recorded, and the lead agency's managers "
-                                       "are told at once.",
-                             error_messages={"required": "Explain the emergency."})
+    reason = TextField(name="Reason", label="Why do you need to see this case now?",
+                       help_text="Your reason is recorded, and the lead agency's managers "
+                                 "are told at once.",
+                       error_messages={"required": "Explain the emergency."})
 
 
 class SharingPolicyForm(forms.Form):
@@ -119,8 +119,8 @@ class SharingBasisFields(forms.Form):
     person_told = forms.ChoiceField(
         label="Does the person know about this?", choices=YES_NO, widget=forms.RadioSelect,
         required=False)
-    not_told_reason = forms.CharField(label="If not, why not?", widget=forms.Textarea,
-                                      max_length=2000, required=False)
+    not_told_reason = TextField(name="Reason for not telling the person", label="If not, why not?",
+                                required=False)
     sharing_kind = forms.ChoiceField(label="Basis for sharing", choices=BasisKind.choices,
                                      widget=forms.RadioSelect, required=False)
     consent_given_by = forms.ChoiceField(
@@ -132,8 +132,8 @@ class SharingBasisFields(forms.Form):
     lawful_basis = forms.ChoiceField(
         label="Lawful basis for sharing without consent", required=False,
         choices=[("", "Choose a lawful basis"), *LawfulBasis.choices])
-    justification = forms.CharField(label="Why are you sharing without consent?",
-                                    widget=forms.Textarea, max_length=5000, required=False)
+    justification = TextField(name="Justification", label="Why are you sharing without consent?",
+                              required=False)
 
     def basis(self) -> dict | None:
         data = self.cleaned_data

@@ -4,6 +4,7 @@ from django import forms
 
 from apps.cases.models import RiskLevel
 from apps.consent.models import LawfulBasis
+from apps.core.forms import DateField, DateTimeField, TextField
 from apps.marac import dash
 from apps.marac.models import AttendanceStatus, MaracArea, RouteDecision
 
@@ -14,9 +15,9 @@ class ChecklistForm(forms.Form):
     area = forms.ModelChoiceField(label="MARAC area", queryset=MaracArea.objects.none(),
                                   empty_label=None,
                                   error_messages={"required": "Choose the MARAC area."})
-    incident_date = forms.DateField(label="Date of the incident", required=False,
-                                    help_text="For example, 27 3 2026 or 2026-03-27.",
-                                    input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"])
+    incident_date = DateField(kind="event", label="Date of the incident", required=False,
+                              help_text="For example, 27 3 2026 or 2026-03-27.",
+                              input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"])
     incidents_last_12_months = forms.IntegerField(
         label="Police call-outs for domestic abuse in the last 12 months", min_value=0,
         initial=0, help_text="Used for the potential escalation route.",
@@ -24,9 +25,10 @@ class ChecklistForm(forms.Form):
                         "min_value": "Enter the number of call-outs, 0 or more."})
     professional_judgement = forms.BooleanField(
         label="In my professional judgement this case should go to MARAC", required=False)
-    judgement_rationale = forms.CharField(
-        label="Why (required for professional judgement)", widget=forms.Textarea,
-        required=False, max_length=5000)
+    judgement_rationale = TextField(
+        name="Rationale",
+        label="Why (required for professional judgement)",
+        required=False)
 
     def __init__(self, *args: object, areas: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -56,28 +58,27 @@ class DecisionForm(forms.Form):
         choices=[(RouteDecision.REFER, RouteDecision.REFER.label),
                  (RouteDecision.NOT_REFER, RouteDecision.NOT_REFER.label)],
         error_messages={"required": "Choose whether to refer to MARAC."})
-    reason = forms.CharField(label="Reason for your decision", widget=forms.Textarea,
-                             max_length=5000,
-                             error_messages={"required": "Give the reason for your decision."})
+    reason = TextField(label="Reason for your decision",
+                       error_messages={"required": "Give the reason for your decision."})
 
 
 class MaracReferralForm(forms.Form):
     route = forms.ChoiceField(label="Route to MARAC", widget=forms.RadioSelect, choices=(),
                               error_messages={"required": "Choose the route to MARAC."})
-    reason = forms.CharField(label="Anything the checklist does not say (optional)",
-                             widget=forms.Textarea, required=False, max_length=5000)
+    reason = TextField(name="Reason", label="Anything the checklist does not say (optional)",
+                       required=False)
     victim_aware = forms.TypedChoiceField(
         label="Does the victim know about this referral?", widget=forms.RadioSelect,
         choices=[("yes", "Yes"), ("no", "No")], coerce=lambda v: v == "yes",
         error_messages={"required": "Say whether the victim knows about the referral."})
-    victim_not_aware_reason = forms.CharField(
-        label="If not, why not", widget=forms.Textarea, required=False, max_length=2000)
+    victim_not_aware_reason = TextField(
+        name="Reason the victim is not aware",
+        label="If not, why not", required=False)
     lawful_basis = forms.ChoiceField(
         label="Lawful basis for sharing", choices=LawfulBasis.choices,
         initial=LawfulBasis.VITAL_INTERESTS)
-    justification = forms.CharField(
+    justification = TextField(
         label="Why sharing with the MARAC is necessary and proportionate",
-        widget=forms.Textarea, max_length=5000,
         error_messages={"required": "Explain why sharing is necessary and proportionate."})
 
     def __init__(self, *args: object, routes: list[str], **kwargs: object) -> None:
@@ -99,21 +100,20 @@ class ListForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label="Why are you returning this referral?",
-                             widget=forms.Textarea, max_length=5000,
-                             error_messages={"required": "Give the reason for returning the "
-                                                         "referral."})
+    reason = TextField(name="Reason", label="Why are you returning this referral?",
+                       error_messages={"required": "Give the reason for returning the "
+                                                   "referral."})
 
 
 class MeetingForm(forms.Form):
     area = forms.ModelChoiceField(label="MARAC area", queryset=None, empty_label=None)
-    starts_at = forms.DateTimeField(label="Date and time", help_text="For example, "
-                                    "2026-12-01 10:00",
-                                    input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
-                                                   "%d/%m/%Y %H:%M"],
-                                    error_messages={"required": "Enter the date and time.",
-                                                    "invalid": "Enter a date and time like "
-                                                               "2026-12-01 10:00."})
+    starts_at = DateTimeField(kind="planned", label="Date and time", help_text="For example, "
+                              "2026-12-01 10:00",
+                              input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
+                                             "%d/%m/%Y %H:%M"],
+                              error_messages={"required": "Enter the date and time.",
+                                              "invalid": "Enter a date and time like "
+                                                         "2026-12-01 10:00."})
     location = forms.CharField(label="Location", required=False, max_length=200)
     chair = forms.CharField(label="Chair", required=False, max_length=200)
 
@@ -123,16 +123,16 @@ class MeetingForm(forms.Form):
 
 
 class ResearchForm(forms.Form):
-    text = forms.CharField(
+    text = TextField(
         label="What your agency holds that is relevant and proportionate",
-        widget=forms.Textarea, required=False, max_length=20000,
+        required=False,
         help_text="Only what helps reduce the risk. Do not copy whole records.")
     nothing_held = forms.BooleanField(label="My agency holds nothing relevant", required=False)
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label="Minutes", widget=forms.Textarea, max_length=20000,
-                              error_messages={"required": "Enter the minutes for this case."})
+    minutes = TextField(label="Minutes",
+                        error_messages={"required": "Enter the minutes for this case."})
     risk_confirmed = forms.ChoiceField(
         label="Risk level confirmed by the meeting", choices=RiskLevel.choices,
         widget=forms.RadioSelect, initial=RiskLevel.HIGH,

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from apps.cases.models import RiskLevel
+from apps.core.forms import TextField
 from apps.people.models import Person
 
 PERSON_FIELDS = [
@@ -118,9 +119,9 @@ class PersonDetailsForm(forms.ModelForm):
 
 
 class CaseFieldsMixin(forms.Form):
-    summary = forms.CharField(label="Why are you opening a case?", widget=forms.Textarea,
-                              required=False, max_length=5000,
-                              help_text="A short summary other agencies will see if involved.")
+    summary = TextField(name="Summary", label="Why are you opening a case?",
+                        required=False,
+                        help_text="A short summary other agencies will see if involved.")
     risk_level = forms.ChoiceField(label="Risk level", choices=RiskLevel.choices,
                                    initial=RiskLevel.STANDARD,
                                    error_messages={"required": "Choose a risk level.",

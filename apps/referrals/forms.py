@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from apps.agencies.models import Service
 from apps.consent.forms import SharingBasisFields
+from apps.core.forms import TextField
 from apps.referrals.models import DeclineCategory, Urgency
 
 
@@ -26,20 +27,21 @@ class ReferralForm(SharingBasisFields):
         empty_label="Choose a service",
         error_messages={"required": "Choose the service you are referring to.",
                         "invalid_choice": "Choose the service you are referring to."})
-    override_reason = forms.CharField(
-        label="Emergency override (only if sharing is refused)", widget=forms.Textarea,
-        max_length=2000, required=False,
+    override_reason = TextField(
+        name="Emergency override reason",
+        label="Emergency override (only if sharing is refused)",
+        required=False,
         help_text="If there is no data-sharing agreement or valid basis and someone is at "
                   "immediate risk, say why this must be shared now. Both agencies' admins are "
                   "told and the share is flagged in the audit.")
-    reason = forms.CharField(label="Reason for the referral", widget=forms.Textarea,
-                             max_length=5000, required=False,
-                             help_text="What you are asking the service to do, and why now.")
+    reason = TextField(label="Reason for the referral",
+                       required=False,
+                       help_text="What you are asking the service to do, and why now.")
     urgency = forms.ChoiceField(label="How urgent is it?", choices=Urgency.choices,
                                 widget=forms.RadioSelect, initial=Urgency.ROUTINE,
                                 error_messages={"required": "Choose how urgent the referral is."})
-    shared_information = forms.CharField(
-        label="What you are sharing", widget=forms.Textarea, max_length=20000, required=False,
+    shared_information = TextField(
+        label="What you are sharing", required=False,
         help_text="Filled in from the case summary. The receiving agency sees only this, the "
                   "case reference and the person's name and date of birth until it accepts.")
     def __init__(self, *args: Any, services: QuerySet[Service], **kwargs: Any) -> None:
@@ -56,8 +58,8 @@ class DeclineForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose why you are declining the referral.",
                         "invalid_choice": "Choose why you are declining the referral."})
-    decline_reason = forms.CharField(
-        label="Explain your decision", widget=forms.Textarea, max_length=5000,
+    decline_reason = TextField(
+        label="Explain your decision",
         error_messages={"required": "Explain why you are declining the referral."})
     signpost_service = ServiceChoiceField(
         label="Suggest a better service (optional)", queryset=Service.objects.none(),
@@ -69,26 +71,25 @@ class DeclineForm(forms.Form):
 
 
 class InfoRequestForm(forms.Form):
-    info_request = forms.CharField(label="What information do you need?",
-                                   widget=forms.Textarea, max_length=5000,
-                                   error_messages={"required": "Enter the information you need."})
+    info_request = TextField(name="Information request", label="What information do you need?",
+                             error_messages={"required": "Enter the information you need."})
 
 
 class InfoResponseForm(forms.Form):
-    info_response = forms.CharField(label="Your answer", widget=forms.Textarea, max_length=5000,
-                                    error_messages={"required": "Enter your answer."})
+    info_response = TextField(label="Your answer",
+                              error_messages={"required": "Enter your answer."})
 
 
 class WithdrawForm(forms.Form):
-    withdraw_reason = forms.CharField(label="Why are you withdrawing it? (optional)",
-                                      widget=forms.Textarea, max_length=2000, required=False)
+    withdraw_reason = TextField(name="Reason", label="Why are you withdrawing it? (optional)",
+                                required=False)
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.CharField(label="Outcome", widget=forms.Textarea, max_length=5000,
-                              help_text="What your agency did and what happened. The referrer "
-                                        "sees this.",
-                              error_messages={"required": "Enter the outcome."})
+    outcome = TextField(label="Outcome",
+                        help_text="What your agency did and what happened. The referrer "
+                                  "sees this.",
+                        error_messages={"required": "Enter the outcome."})
 
 
 class OutgoingFilterForm(forms.Form):

@@ -54,6 +54,24 @@ def redis_url(url: str | None) -> str:
 
 DATABASES = {"default": database_config(env("DATABASE_URL"))}
 REDIS_URL = redis_url(env("REDIS_URL"))
+
+
+def cache_location(url: str) -> str:
+    """Django's Redis cache takes ``unix://`` for a socket (the embedded Redis)."""
+    if url.startswith("redis+socket://"):
+        return "unix://" + url.removeprefix("redis+socket://")
+    return url
+
+
+# Django's cache (Redis): the API's throttle counters.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": cache_location(REDIS_URL),
+        "KEY_PREFIX": "wraparound",
+        "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -95,7 +113,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.middleware.NoStoreMiddleware",
+    "apps.core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -227,10 +248,24 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.KeysetCursorPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.WraparoundAutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON in, JSON out; the parser limits size (DATA_UPLOAD_MAX_MEMORY_SIZE), nesting and NUL.
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.SafeJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Rate limits (429 with Retry-After), counted in the cache; see docs/api.md.
+    "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.throttling.TokenRateThrottle",
+                                 "apps.core.api.throttling.UserRateThrottle",
+                                 "apps.core.api.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("WRAPAROUND_API_RATE_TOKEN", "600/min"),
+        "user": env("WRAPAROUND_API_RATE_USER", "1200/min"),
+        "anon": env("WRAPAROUND_API_RATE_ANON", "60/min"),
+    },
 }
+# Largest request body read into memory: forms (Django) and API JSON (SafeJSONParser).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("WRAPAROUND_MAX_BODY_BYTES", str(1024 * 1024)) or 1048576)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wraparound API",
     "DESCRIPTION": "Multi-agency case collaboration. Every collection is scoped to the agency "

@@ -1,7 +1,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import CACHES, DATABASES, REST_FRAMEWORK
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,3 +16,10 @@ WHITENOISE_USE_FINDERS = True
 # Several test runs may share one embedded server: each can name its own test database.
 _suffix = os.environ.get("WRAPAROUND_TEST_DB_SUFFIX", "")
 DATABASES["default"]["TEST"] = {"NAME": f"test_wraparound{'_' + _suffix if _suffix else ''}"}
+
+# Throttling must not slow or break tests: no limit (None) unless a test sets one
+# (tests/security/test_throttling.py). Each test run counts in its own cache keys (the
+# embedded Redis outlives a run).
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+    "token": None, "user": None, "anon": None}}
+CACHES["default"]["KEY_PREFIX"] = f"wraparound-test-{os.getpid()}"

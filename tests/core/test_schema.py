@@ -64,3 +64,47 @@ def test_foundation_viewsets_take_their_querysets_from_selectors():
             assert "selector_queryset" in vars(viewset), viewset
             assert "get_queryset" not in vars(viewset), viewset
             assert getattr(viewset, "queryset", None) is None, viewset
+
+
+def _schema() -> dict:
+    return Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+
+def test_every_operation_documents_its_error_answers_with_their_body():
+    """Issue 11 item 14: the schema lists 400/401/403/404/409/415/429 where they happen."""
+    operations = [(path, method, op) for path, ops in _schema()["paths"].items()
+                  for method, op in ops.items()]
+    assert len(operations) >= 70
+    for path, method, operation in operations:
+        codes = set(operation["responses"])
+        expected = {"400", "401", "403", "404", "429"}
+        if method in ("post", "put", "patch"):
+            expected |= {"409", "415"}
+        assert expected <= codes, (method, path, codes)
+        body = operation["responses"]["404"]["content"]["application/json"]["schema"]
+        assert body == {"$ref": "#/components/schemas/Error"}
+        assert "Retry-After" in operation["responses"]["429"]["headers"]
+
+
+def test_read_only_fields_declare_the_blank_and_null_they_answer():
+    components = _schema()["components"]["schemas"]
+    blank = {"$ref": "#/components/schemas/BlankEnum"}
+    assert blank in components["SharingBasisRecord"]["properties"]["consent_given_by"]["oneOf"]
+    assert blank in components["AgendaItem"]["properties"]["risk_confirmed"]["oneOf"]
+    assert components["SharingBasisRecord"]["properties"]["consent"]["nullable"] is True
+
+
+def test_a_malformed_id_under_the_api_is_a_json_404():
+    response = Client().get("/api/v1/cases/not-a-uuid/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_page_size_must_be_a_whole_number(world):
+    from tests.conftest import api_client_for
+
+    client = api_client_for(world.lead_practitioner)
+    response = client.get("/api/v1/cases/?page_size=null")
+    assert response.status_code == 400
+    assert "page_size" in response.json()
+    assert client.get("/api/v1/cases/?page_size=5").status_code == 200

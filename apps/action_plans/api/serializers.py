@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from apps.action_plans.models import Action, Priority
 from apps.cases.api.serializers import AgencyRefSerializer, display_name
+from apps.core.api.fields import DateField, TextField
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -30,11 +31,11 @@ class ActionSerializer(serializers.ModelSerializer):
 
 class ActionCreateSerializer(serializers.Serializer):
     case = serializers.UUIDField()
-    description = serializers.CharField()
+    description = TextField()
     owner_agency = serializers.UUIDField(help_text="An agency involved in the case.")
     owner_user = serializers.IntegerField(required=False, allow_null=True, default=None,
                                           min_value=1, max_value=2**31 - 1)
-    due_date = serializers.DateField()
+    due_date = DateField(kind="planned")
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.MEDIUM)
 
     def validate_owner_user(self, value: int | None) -> int | None:
@@ -50,4 +51,4 @@ class ActionCreateSerializer(serializers.Serializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField()
+    note = TextField()

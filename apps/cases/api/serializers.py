@@ -17,6 +17,7 @@ from apps.cases.models import (
 )
 from apps.consent.api.serializers import SharingBasisInput
 from apps.consent.models import BasisKind
+from apps.core.api.fields import TextField
 from apps.people.models import Person
 
 
@@ -68,7 +69,7 @@ class CaseDetailSerializer(CaseSerializer):
 
 class CaseCreateSerializer(serializers.Serializer):
     subject = serializers.UUIDField(help_text="The id of a person the caller can see.")
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = TextField(required=False, allow_blank=True, default="")
     risk_level = serializers.ChoiceField(choices=RiskLevel.choices, default=RiskLevel.STANDARD)
     restricted = serializers.BooleanField(required=False, default=False)
 
@@ -76,12 +77,15 @@ class CaseCreateSerializer(serializers.Serializer):
 class CaseUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
     risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
-    summary = serializers.CharField(required=False, allow_blank=True)
+    summary = TextField(required=False, allow_blank=True)
 
 
 class CaseFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
-    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
+    # Blank means "any" (as in the web filter form); the schema says so.
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False,
+                                     allow_blank=True)
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False,
+                                         allow_blank=True)
     assigned_to_me = serializers.BooleanField(
         required=False, default=False,
         help_text="Only cases where the caller is their agency's key worker.")
@@ -104,7 +108,7 @@ NOTE_KINDS = [(value, label) for value, label in NoteKind.choices if value != No
 
 
 class NoteCreateSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = TextField(label="Note")
     kind = serializers.ChoiceField(choices=NOTE_KINDS, default=NoteKind.NOTE)
     visibility = serializers.ChoiceField(choices=NoteVisibility.choices,
                                          default=NoteVisibility.SHARED)
@@ -142,10 +146,10 @@ INVOLVEMENT_ROLES = [(value, label) for value, label in InvolvementRole.choices
 
 class InvolvementCreateSerializer(SharingBasisInput):
     agency = serializers.UUIDField(help_text="The id of an active agency (see /agencies/).")
-    basis = serializers.CharField(help_text="Why the agency is involved and on what basis "
+    basis = TextField(help_text="Why the agency is involved and on what basis "
                                   "information is shared with it.")
     role = serializers.ChoiceField(choices=INVOLVEMENT_ROLES, default=InvolvementRole.PARTNER)
-    override_reason = serializers.CharField(
+    override_reason = TextField(
         required=False, allow_blank=True, default="",
         help_text="Emergency only: involve although the sharing check refuses (audited).")
     sharing_kind = serializers.ChoiceField(
@@ -155,4 +159,4 @@ class InvolvementCreateSerializer(SharingBasisInput):
 
 
 class InvolvementEndSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = TextField()

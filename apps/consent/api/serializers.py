@@ -16,6 +16,7 @@ from apps.consent.models import (
     SharingBasis,
     SharingPurpose,
 )
+from apps.core.api.fields import CharField, DateField, TextField
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -38,9 +39,9 @@ class ConsentSerializer(serializers.ModelSerializer):
 class ConsentCreateSerializer(serializers.Serializer):
     person = serializers.UUIDField()
     given_by = serializers.ChoiceField(choices=ConsentGivenBy.choices)
-    given_on = serializers.DateField()
+    given_on = DateField(kind="event")
     method = serializers.ChoiceField(choices=ConsentMethod.choices)
-    review_date = serializers.DateField()
+    review_date = DateField(kind="planned")
     scope_agencies = serializers.ListField(child=serializers.UUIDField(), required=False,
                                            default=list)
     scope_agency_kinds = serializers.ListField(
@@ -51,7 +52,7 @@ class ConsentCreateSerializer(serializers.Serializer):
 
 
 class WithdrawSerializer(serializers.Serializer):
-    note = serializers.CharField()
+    note = TextField()
 
 
 class SharingBasisRecordSerializer(serializers.ModelSerializer):
@@ -98,19 +99,19 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class AgreementCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    purpose = serializers.CharField()
+    title = CharField(max_length=200)
+    purpose = TextField()
     lawful_basis = serializers.ChoiceField(choices=DsaLawfulBasis.choices)
-    data_categories = serializers.CharField()
-    retention = serializers.CharField()
-    start_date = serializers.DateField()
-    review_date = serializers.DateField()
-    end_date = serializers.DateField()
+    data_categories = TextField()
+    retention = TextField()
+    start_date = DateField(kind="planned")
+    review_date = DateField(kind="planned")
+    end_date = DateField(kind="planned")
     parties = serializers.ListField(child=serializers.UUIDField(), min_length=1)
 
 
 class TerminateSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = TextField()
 
 
 class EmergencyAccessSerializer(serializers.ModelSerializer):
@@ -132,8 +133,8 @@ class EmergencyAccessSerializer(serializers.ModelSerializer):
 
 
 class EmergencyAccessCreateSerializer(serializers.Serializer):
-    case_reference = serializers.CharField(max_length=20)
-    reason = serializers.CharField()
+    case_reference = CharField(max_length=20)
+    reason = TextField()
 
 
 class WhyReasonSerializer(serializers.Serializer):
@@ -165,12 +166,12 @@ class SharingBasisInput(serializers.Serializer):
     sharing_kind = serializers.ChoiceField(choices=BasisKind.choices)
     consent_given_by = serializers.ChoiceField(choices=ConsentGivenBy.choices, required=False,
                                                allow_blank=True, default="")
-    consent_given_on = serializers.DateField(required=False, allow_null=True, default=None)
+    consent_given_on = DateField(kind="event", required=False, allow_null=True, default=None)
     lawful_basis = serializers.ChoiceField(choices=LawfulBasis.choices, required=False,
                                            allow_blank=True, default="")
-    justification = serializers.CharField(required=False, allow_blank=True, default="")
+    justification = TextField(required=False, allow_blank=True, default="")
     person_told = serializers.BooleanField(required=False, default=True)
-    not_told_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    not_told_reason = TextField(required=False, allow_blank=True, default="")
 
     @staticmethod
     def basis(data: dict) -> dict | None:

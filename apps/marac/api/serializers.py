@@ -5,6 +5,7 @@ from rest_framework import serializers
 from apps.cases.api.serializers import AgencyRefSerializer, display_name
 from apps.cases.models import RiskLevel
 from apps.consent.models import LawfulBasis
+from apps.core.api.fields import CharField, DateField, DateTimeField, TextField
 from apps.marac import dash
 from apps.marac.models import (
     AgendaItem,
@@ -45,17 +46,17 @@ class RiskChecklistCreateSerializer(serializers.Serializer):
     area = serializers.UUIDField()
     answers = serializers.DictField(child=serializers.ChoiceField(choices=dash.ANSWERS),
                                     help_text="q01 … q24: yes | no | not_known.")
-    answer_notes = serializers.DictField(child=serializers.CharField(allow_blank=True),
+    answer_notes = serializers.DictField(child=TextField(allow_blank=True),
                                          required=False, default=dict)
-    incident_date = serializers.DateField(required=False, allow_null=True, default=None)
+    incident_date = DateField(kind="event", required=False, allow_null=True, default=None)
     incidents_last_12_months = serializers.IntegerField(min_value=0, max_value=1000, default=0)
     professional_judgement = serializers.BooleanField(default=False)
-    judgement_rationale = serializers.CharField(required=False, allow_blank=True, default="")
+    judgement_rationale = TextField(required=False, allow_blank=True, default="")
 
 
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[RouteDecision.REFER, RouteDecision.NOT_REFER])
-    reason = serializers.CharField()
+    reason = TextField()
 
 
 class MaracReferralSerializer(serializers.ModelSerializer):
@@ -79,12 +80,11 @@ class MaracReferralSerializer(serializers.ModelSerializer):
 class MaracReferralCreateSerializer(serializers.Serializer):
     checklist = serializers.UUIDField()
     route = serializers.ChoiceField(choices=dash.Route.CHOICES)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = TextField(required=False, allow_blank=True, default="")
     victim_aware = serializers.BooleanField()
-    victim_not_aware_reason = serializers.CharField(required=False, allow_blank=True,
-                                                    default="")
+    victim_not_aware_reason = TextField(required=False, allow_blank=True, default="")
     lawful_basis = serializers.ChoiceField(choices=LawfulBasis.choices)
-    justification = serializers.CharField()
+    justification = TextField()
 
 
 class ListSerializer(serializers.Serializer):
@@ -92,7 +92,7 @@ class ListSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = TextField()
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -105,9 +105,9 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 class MeetingCreateSerializer(serializers.Serializer):
     area = serializers.UUIDField()
-    starts_at = serializers.DateTimeField()
-    location = serializers.CharField(required=False, allow_blank=True, default="")
-    chair = serializers.CharField(required=False, allow_blank=True, default="")
+    starts_at = DateTimeField(kind="planned")
+    location = CharField(max_length=200, required=False, allow_blank=True, default="")
+    chair = CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class ResearchSerializer(serializers.ModelSerializer):
@@ -131,10 +131,10 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 
 
 class ResearchSubmitSerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = TextField(required=False, allow_blank=True, default="")
     nothing_held = serializers.BooleanField(default=False)
 
 
 class MinutesSerializer(serializers.Serializer):
-    minutes = serializers.CharField()
+    minutes = TextField()
     risk_confirmed = serializers.ChoiceField(choices=RiskLevel.choices)

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from rest_framework import serializers
 
+from apps.core.api.fields import CharField, DateField, TextField
 from apps.people.models import Person
 from apps.people.services import PERSON_FIELDS
 
@@ -55,6 +57,11 @@ class PersonSerializer(serializers.ModelSerializer):
 class PersonCreateSerializer(serializers.ModelSerializer):
     """A new person record. Possible matches are refused (409) unless ``confirm_new``."""
 
+    # The shared input limits: text fields name themselves in length errors, free text is
+    # at most 10,000 characters, a date of birth is between 1900 and today.
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.CharField: CharField, models.TextField: TextField}
+    date_of_birth = DateField(kind="birth", required=False, allow_null=True)
     confirm_new = serializers.BooleanField(
         required=False, default=False, write_only=True,
         help_text="Set after checking the possible matches: record a new person anyway.")

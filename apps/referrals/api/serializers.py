@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from apps.consent.api.serializers import SharingBasisInput
 from apps.consent.models import BasisKind
+from apps.core.api.fields import TextField
 from apps.referrals.models import DeclineCategory, Referral, ReferralEvent, Urgency
 
 
@@ -96,12 +97,12 @@ class ReferralDetailSerializer(ReferralSerializer):
 class ReferralCreateSerializer(SharingBasisInput):
     case = serializers.UUIDField()
     to_service = serializers.UUIDField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = TextField(required=False, allow_blank=True, default="")
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE)
-    shared_information = serializers.CharField(required=False, allow_blank=True,
-                                               allow_null=True, default=None)
+    shared_information = TextField(required=False, allow_blank=True, allow_null=True,
+                                   default=None)
     submit = serializers.BooleanField(required=False, default=False)
-    override_reason = serializers.CharField(
+    override_reason = TextField(
         required=False, allow_blank=True, default="",
         help_text="Emergency only: send although the sharing check refuses (audited).")
     sharing_kind = serializers.ChoiceField(choices=BasisKind.choices, required=False,
@@ -109,16 +110,16 @@ class ReferralCreateSerializer(SharingBasisInput):
 
 
 class SubmitSerializer(serializers.Serializer):
-    override_reason = serializers.CharField(
+    override_reason = TextField(
         required=False, allow_blank=True, default="",
         help_text="Emergency only: send although the sharing check refuses (audited).")
 
 
 class DeclineSerializer(serializers.Serializer):
     decline_category = serializers.ChoiceField(choices=DeclineCategory.choices)
-    decline_reason = serializers.CharField()
+    decline_reason = TextField()
     signpost_service = serializers.UUIDField(required=False, allow_null=True, default=None)
 
 
 class TextSerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = TextField(required=False, allow_blank=True, default="")
