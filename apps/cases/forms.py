@@ -105,3 +105,19 @@ class CaseExistingPersonForm(CaseRoleFields):
     def __init__(self, *args: object, people: QuerySet[Person], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
+
+
+class InvolvementScopeForm(forms.Form):
+    """What an involved agency may see: the sections its purpose allows, with a reason."""
+
+    sections = forms.MultipleChoiceField(
+        label="Which parts of the case may this agency see?", widget=forms.CheckboxSelectMultiple,
+        help_text="Identity is always shared. Share only what the agency needs for its work.",
+        error_messages={"required": "Choose at least identity."})
+    reason = forms.CharField(label="Why are you changing what this agency sees?",
+                             widget=forms.Textarea, max_length=2000,
+                             error_messages={"required": "Enter why the scope is changing."})
+
+    def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].choices = choices

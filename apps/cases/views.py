@@ -16,12 +16,14 @@ from apps.cases.forms import (
     CasePersonForm,
     InvolvementEndForm,
     InvolvementForm,
+    InvolvementScopeForm,
     KeyWorkerForm,
     MyWorkFilterForm,
     NoteForm,
 )
 from apps.cases.models import Case
 from apps.cases.permissions import CONTRIBUTE, MANAGE
+from apps.cases.sections import Section, policy
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 from apps.people.selectors import person_find_duplicates, person_list
@@ -52,17 +54,19 @@ def my_work(request: HttpRequest) -> HttpResponse:
 def _case_context(request: HttpRequest, case: object, note_form: NoteForm | None = None) -> dict:
     actor = request.actor
     capabilities = selectors.case_capabilities(actor=actor, case=case)
+    visible = selectors.case_sections(actor=actor, case=case)
     involvements = list(selectors.involvement_list(case=case))
     return {
         "case": case,
         "capabilities": capabilities,
+        "visible": visible,
         "can_contribute": CONTRIBUTE in capabilities,
         "can_manage": MANAGE in capabilities and actor.role == Role.MANAGER,
         "is_manager": actor.role == Role.MANAGER,
-        "people": list(selectors.case_people(case=case)),
-        "address_visible": selectors.address_visible(actor=actor, case=case),
+        "people": list(selectors.case_people(actor=actor, case=case, visible=visible)),
         "involvements": involvements,
-        "notes": list(selectors.note_list(actor=actor, case=case)[:200]),
+        "notes": (list(selectors.note_list(actor=actor, case=case)[:200])
+                  if visible.chronology else []),
         "note_form": note_form or NoteForm(),
     }
 
@@ -256,5 +260,33 @@ def key_worker_set(request: HttpRequest, case_id: str, involvement_id: str) -> H
             messages.success(request, "Key worker updated.")
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/key_worker.html",
+                  {"case": case, "involvement": involvement, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def involvement_scope(request: HttpRequest, case_id: str, involvement_id: str) -> HttpResponse:
+    """A manager of the lead agency widens or narrows what an involved agency sees."""
+    case = _managed_case(request, case_id)
+    involvement = case.involvements.active().select_related("agency").exclude(
+        role="lead").filter(pk=involvement_id).first()
+    if involvement is None:
+        raise Http404("No such involvement")
+    widest = policy(role=involvement.role, works_with=involvement.works_with).widest
+    choices = [(s.value, s.label) for s in Section if s.value in widest | {Section.PLAN_OWN}]
+    form = InvolvementScopeForm(request.POST or None, choices=choices,
+                                initial={"sections": involvement.sections})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.involvement_scope_change(
+                actor=request.actor, involvement=involvement,
+                sections=form.cleaned_data["sections"], reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"What {involvement.agency} sees has changed.")
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/involvement_scope.html",
                   {"case": case, "involvement": involvement, "form": form},
                   status=400 if form.errors else 200)

@@ -16,7 +16,13 @@ from apps.agencies.models import Membership
 from apps.audit.models import AccessEvent
 from apps.audit.services import access_record
 from apps.cases.permissions import CONTRIBUTE
-from apps.cases.selectors import case_capabilities, case_get, case_list
+from apps.cases.sections import SECTION_CODENAMES, Section
+from apps.cases.selectors import (
+    case_capabilities,
+    case_get,
+    case_list_granted,
+    case_sections,
+)
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 from apps.marac import selectors, services
@@ -52,6 +58,8 @@ def _page(request: HttpRequest, template: str, context: dict, form=None) -> Http
 @actor_required
 def case_risk(request: HttpRequest, case_id: str) -> HttpResponse:
     case = case_get(actor=request.actor, case_id=case_id)
+    if not case_sections(actor=request.actor, case=case).risk:
+        raise Http404("No such page")
     access_record(actor=request.actor, object_type="risk_checklists", object_id=case.pk,
                   case_id=case.pk, action="view")
     return render(request, "marac/case_risk.html", {
@@ -296,11 +304,18 @@ def _record_each_case(request: HttpRequest, items: list, object_type: str) -> No
 def _meeting_context(request: HttpRequest, meeting) -> dict:
     items = selectors.agenda(meeting=meeting)
     # A restricted case is shared with named workers only: others see its reference, not who.
-    visible = set(case_list(actor=request.actor).filter(
-        pk__in=[item.case_id for item in items]).values_list("pk", flat=True))
+    # Each case's identity and risk show only within the actor's scope on it (sections).
+    case_ids = [item.case_id for item in items]
+    visible = set(case_list_granted(
+        actor=request.actor, codename=SECTION_CODENAMES[Section.IDENTITY]).filter(
+        pk__in=case_ids).values_list("pk", flat=True))
+    risk_visible = set(case_list_granted(
+        actor=request.actor, codename=SECTION_CODENAMES[Section.RISK]).filter(
+        pk__in=case_ids).values_list("pk", flat=True))
     mine = {}
     for item in items:
         item.case_visible = item.case_id in visible
+        item.risk_visible = item.case_id in risk_visible
         for research in item.research.all():
             if research.agency_id == request.actor.agency_id:
                 mine[item.pk] = research
