@@ -41,13 +41,15 @@ def plan_for_case(*, case) -> ActionPlan | None:
     return ActionPlan.objects.filter(case=case).first()
 
 
-def plan_actions(*, case, visible: Visible, agency_id: object = None) -> list[Action]:
-    """The plan's actions as the actor's scope allows: none without a plan section, only
-    ``agency_id``'s own with the own-actions section."""
-    if not visible.plan:
+def plan_actions(*, case, visible: Visible | None = None,
+                 agency_id: object = None) -> list[Action]:
+    """The plan's actions as the actor's scope allows (``visible``, from
+    ``cases.selectors.case_sections``): none without a plan section, only ``agency_id``'s own
+    with the own-actions section. Without ``visible``: every action (internal use only)."""
+    if visible is not None and not visible.plan:
         return []
     actions = Action.objects.filter(plan__case=case)
-    if visible.own_actions_only:
+    if visible is not None and visible.own_actions_only:
         actions = actions.filter(owner_agency_id=agency_id)
     return list(actions.select_related(
         "owner_agency", "owner_user", "closed_by", "meeting").order_by(

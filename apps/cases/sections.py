@@ -157,3 +157,19 @@ class Visible:
     @property
     def shown(self) -> list[str]:
         return labels(self.sections)
+
+
+SHOWN, OWN_ONLY, NOT_SHARED = "shown", "own", "hidden"
+
+
+def section_rows(visible: Visible) -> list[tuple[str, str, str]]:
+    """(section, label, shown | own | hidden) for each of the six sections, in words for the
+    "Why can I see this?" page."""
+    rows = []
+    for section in EVERYTHING:
+        state = SHOWN if section in visible.sections else NOT_SHARED
+        if section == Section.PLAN and visible.own_actions_only:
+            state = OWN_ONLY
+        rows.append((section, SHORT_LABELS[section], state))
+    order = [s.value for s in Section]
+    return sorted(rows, key=lambda row: order.index(row[0]))

@@ -35,6 +35,9 @@ from apps.consent.services import live_emergency_filter
 from apps.core.permissions import permission_id
 from apps.people.models import Relationship
 
+_NARROWED_AWAY = frozenset(
+    SECTION_CODENAMES[s] for s in SECTION_CODENAMES if s not in MARAC_ACTIONS_ONLY)
+
 
 def _permission_id(codename: str) -> Subquery:
     return permission_id(app_label="cases", model="case", codename=codename)
@@ -75,6 +78,9 @@ def _granted(*, actor: Actor, codename: str) -> Q:
     )
     timed_out = ~Exists(_timed_out(actor=actor).exclude(
         _open_owned_actions(agency_id=actor.agency_id)))
+    if codename in _NARROWED_AWAY:
+        # Past its end, an involvement kept for its open actions sees only those.
+        timed_out = ~Exists(_timed_out(actor=actor))
     if codename != VIEW:
         return (Q(Exists(group_grant)) | (Q(Exists(user_grant)) & Q(Exists(involved)))) & Q(
             timed_out)

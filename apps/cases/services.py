@@ -64,6 +64,11 @@ def _scope(*, role: str, agency: Agency, works_with: str = "") -> dict[str, Any]
     }
 
 
+def _possessive(name: object) -> str:
+    name = str(name)
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def _touch(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
 
@@ -404,7 +409,8 @@ def involvement_scope_change(*, actor: Actor, involvement: Involvement, sections
             changes.append("no longer sees "
                            + ", ".join(scope_policy.labels(before - wanted)).lower())
         _system_note(actor=actor, case=case,
-                     text=f"{involvement.agency}'s access changed: {'; '.join(changes)}. "
+                     text=f"{_possessive(involvement.agency)} access changed: "
+                          f"{'; '.join(changes)}. "
                           f"Reason: {reason}")
         _touch(case)
         access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
@@ -441,15 +447,15 @@ def involvement_expire(*, involvement_id: Any, now=None) -> Involvement | None:
             involvement.scope_changed_at = now
             involvement.save(update_fields=["sections", "scope_reason", "scope_changed_at",
                                             "updated_at"])
-            text = (f"{involvement.agency}'s MARAC access ended, except for its open actions "
-                    "on this case.")
+            text = (f"{_possessive(involvement.agency)} MARAC access ended, except for its "
+                    "open actions on this case.")
             action = "scope_narrow"
         else:
             involvement.ended_at = now
             involvement.ended_by = None
             involvement.end_reason = "MARAC access ended by itself after the meeting."
             involvement.save(update_fields=["ended_at", "ended_by", "end_reason", "updated_at"])
-            text = f"{involvement.agency}'s MARAC access ended."
+            text = f"{_possessive(involvement.agency)} MARAC access ended."
             action = "expire"
         case_permissions_sync(case=case)
         # Recorded by Wraparound: the note is filed under the person who started the

@@ -72,9 +72,11 @@ class MaracReferralForm(forms.Form):
         error_messages={"required": "Say whether the victim knows about the referral."})
     victim_not_aware_reason = forms.CharField(
         label="If not, why not", widget=forms.Textarea, required=False, max_length=2000)
+    # Nothing pre-selected: the referrer chooses the basis, which the MARAC listing records.
     lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing", choices=LawfulBasis.choices,
-        initial=LawfulBasis.VITAL_INTERESTS)
+        label="Lawful basis for sharing", choices=[("", "Choose the lawful basis"),
+                                                   *LawfulBasis.choices],
+        error_messages={"required": "Choose the lawful basis for sharing with the MARAC."})
     justification = forms.CharField(
         label="Why sharing with the MARAC is necessary and proportionate",
         widget=forms.Textarea, max_length=5000,
