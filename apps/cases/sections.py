@@ -70,7 +70,8 @@ class Scope:
 
     def __init__(self, default: frozenset[str], widest: frozenset[str]) -> None:
         self.default = frozenset(default)
-        self.widest = frozenset(widest) | self.default
+        # Own actions are always allowed: they are the narrowest view of the plan.
+        self.widest = frozenset(widest) | self.default | {Section.PLAN_OWN}
 
 
 _HARM = frozenset(EVERYTHING - NEVER_FOR_PERSON_CAUSING_HARM)

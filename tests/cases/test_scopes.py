@@ -249,3 +249,28 @@ def test_item_is_not_a_share_of_the_case(world, marac_case):
     assert "view_case_contact" not in _grants(case, housing)
     assert "view_case_identity" in _grants(case, housing)
     assert case_sections(actor=actor_of(make_member(agency=housing)), case=case).risk
+
+
+def test_restricted_case_gives_sections_per_named_user(world):
+    """A restricted case: the partner's key worker and managers get the partner's sections
+    as user grants; its other practitioners see nothing."""
+    from apps.cases.models import CaseUserObjectPermission
+    from tests.factories import involve
+
+    case = make_case(lead=world.lead_practitioner, restricted=True)
+    involve(case=case, manager=world.lead_manager, agency=world.partner,
+            key_worker=world.partner_practitioner.user)
+    involvement = Involvement.objects.get(case=case, agency=world.partner)
+    involvement_scope_change(actor=actor_of(world.lead_manager), involvement=involvement,
+                             sections=["identity", "risk"], reason="Risk only.")
+    worker = set(CaseUserObjectPermission.objects.filter(
+        content_object=case, user=world.partner_practitioner.user).values_list(
+        "permission__codename", flat=True))
+    assert worker == {"view_case", "contribute_case", "view_case_identity", "view_case_risk"}
+    assert case_sections(actor=actor_of(world.partner_practitioner),
+                         case=case).sections == {"identity", "risk"}
+    assert case_sections(actor=actor_of(world.partner_manager),
+                         case=case).sections == {"identity", "risk"}
+    other = make_member(agency=world.partner)
+    assert not case_list(actor=actor_of(other)).filter(pk=case.pk).exists()
+    assert _grants(case, world.partner) == set()

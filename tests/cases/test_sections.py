@@ -198,3 +198,11 @@ def test_why_page(scene, role):
         assert "Only the actions your agency owns" in plan_row
     else:
         assert "not shared" in plan_row
+
+
+@pytest.mark.parametrize("role", ["lead", "marac", "marac_expired_owns_action"])
+def test_sections_come_from_one_query(scene, role, django_assert_num_queries):
+    actor = actor_of(scene.members[role])
+    actor.membership.agency  # noqa: B018 (loaded by actor_of)
+    with django_assert_num_queries(1):
+        case_sections(actor=actor, case=scene.case)
