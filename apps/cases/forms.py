@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from apps.agencies.models import Agency
 from apps.cases.models import CasePersonRole, CaseStatus, NoteKind, NoteVisibility, RiskLevel
+from apps.cases.sections import WorksWith
 from apps.consent.forms import SharingBasisFields
 from apps.people.forms import PersonDetailsForm
 from apps.people.models import Person, RelationshipKind
@@ -46,6 +47,11 @@ class InvolvementForm(SharingBasisFields):
         help_text="In plain words; record the basis for sharing below.",
         error_messages={"required": "Enter the basis for involving this agency."},
     )
+    works_with = forms.ChoiceField(
+        label="Who will this agency work with?", widget=forms.RadioSelect,
+        choices=WorksWith.choices, initial=WorksWith.VICTIM, required=False,
+        help_text="An agency working with the person causing harm never sees the victim's "
+                  "contact and location.")
     override_reason = forms.CharField(
         label="Emergency override (only if sharing is refused)", widget=forms.Textarea,
         max_length=2000, required=False,

@@ -207,7 +207,8 @@ def involvement_add(request: HttpRequest, case_id: str) -> HttpResponse:
             data = form.cleaned_data
             services.involvement_add(
                 actor=request.actor, case=case, agency=data["agency"], basis=data["basis"],
-                sharing_basis=form.basis(), override_reason=data["override_reason"])
+                sharing_basis=form.basis(), override_reason=data["override_reason"],
+                works_with=data["works_with"])
         except ServiceError as error:
             add_service_error(form, error)
         else:

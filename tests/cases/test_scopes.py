@@ -274,3 +274,17 @@ def test_restricted_case_gives_sections_per_named_user(world):
     other = make_member(agency=world.partner)
     assert not case_list(actor=actor_of(other)).filter(pk=case.pk).exists()
     assert _grants(case, world.partner) == set()
+
+
+def test_involve_page_records_whom_the_agency_works_with(world):
+    case = make_case(lead=world.lead_practitioner, address_line_1="3 Harbour View")
+    response = client_for(world.lead_manager).post(
+        f"/cases/{case.pk}/involvements/new/",
+        {"agency": world.partner.pk, "basis": "Perpetrator work.",
+         "works_with": "person_causing_harm"})
+    assert response.status_code == 302
+    involvement = case.involvements.get(agency=world.partner)
+    assert involvement.works_with == "person_causing_harm"
+    assert involvement.sections == ["identity", "people", "risk", "plan"]
+    html = client_for(world.partner_practitioner).get(f"/cases/{case.pk}/").content.decode()
+    assert "3 Harbour View" not in html
