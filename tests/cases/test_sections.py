@@ -206,3 +206,15 @@ def test_sections_come_from_one_query(scene, role, django_assert_num_queries):
     actor.membership.agency  # noqa: B018 (loaded by actor_of)
     with django_assert_num_queries(1):
         case_sections(actor=actor, case=scene.case)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_actions_api(scene, role):
+    """/api/v1/actions/: every action with the plan section, only its own with plan_own."""
+    body = api_client_for(scene.members[role]).get("/api/v1/actions/?limit=100").json()
+    seen = {a["description"] for a in body["results"] if a["case"] == str(scene.case.pk)}
+    sections = expected(role)
+    markers = plan_markers(sections)
+    if own_action(role):
+        markers[own_action(role)] = True
+    assert seen == {marker for marker, shown in markers.items() if shown}
