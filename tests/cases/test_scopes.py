@@ -288,3 +288,13 @@ def test_involve_page_records_whom_the_agency_works_with(world):
     assert involvement.sections == ["identity", "people", "risk", "plan"]
     html = client_for(world.partner_practitioner).get(f"/cases/{case.pk}/").content.decode()
     assert "3 Harbour View" not in html
+
+
+def test_notes_api_is_404_without_chronology_and_writes_nothing(world, marac_case):
+    _marac, housing, case, *_ = marac_case
+    before = CaseNote.objects.filter(case=case).count()
+    api = api_client_for(make_member(agency=housing))
+    assert api.get(f"/api/v1/cases/{case.pk}/notes/").status_code == 404
+    response = api.post(f"/api/v1/cases/{case.pk}/notes/", {"text": "Hello"}, format="json")
+    assert response.status_code == 404
+    assert CaseNote.objects.filter(case=case).count() == before
