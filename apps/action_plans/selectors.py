@@ -6,18 +6,26 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.action_plans.models import Action, ActionPlan, ActionStatus
 from apps.agencies.actor import Actor
-from apps.cases.selectors import case_list
+from apps.cases.sections import SECTION_CODENAMES, Section, Visible
+from apps.cases.selectors import case_list_granted
 
 
 def action_list(*, actor: Actor | None) -> QuerySet[Action]:
-    """Every action on a case the acting agency may see."""
-    return Action.objects.filter(plan__case__in=case_list(actor=actor)).select_related(
-        "plan", "plan__case", "owner_agency", "owner_user", "closed_by", "meeting")
+    """Every action on a case whose plan the acting agency may see: all of them with the plan
+    section, only its own with the own-actions section (a MARAC involvement)."""
+    if actor is None:
+        return Action.objects.none()
+    whole_plan = case_list_granted(actor=actor, codename=SECTION_CODENAMES[Section.PLAN])
+    own_actions = case_list_granted(actor=actor, codename=SECTION_CODENAMES[Section.PLAN_OWN])
+    return Action.objects.filter(
+        Q(plan__case__in=whole_plan)
+        | Q(plan__case__in=own_actions, owner_agency_id=actor.agency_id)
+    ).select_related("plan", "plan__case", "owner_agency", "owner_user", "closed_by", "meeting")
 
 
 @dataclass(frozen=True)
@@ -48,8 +56,17 @@ def plan_for_case(*, case) -> ActionPlan | None:
     return ActionPlan.objects.filter(case=case).first()
 
 
-def plan_actions(*, case) -> list[Action]:
-    return list(Action.objects.filter(plan__case=case).select_related(
+def plan_actions(*, case, visible: Visible | None = None,
+                 agency_id: object = None) -> list[Action]:
+    """The plan's actions as the actor's scope allows (``visible``, from
+    ``cases.selectors.case_sections``): none without a plan section, only ``agency_id``'s own
+    with the own-actions section. Without ``visible``: every action (internal use only)."""
+    if visible is not None and not visible.plan:
+        return []
+    actions = Action.objects.filter(plan__case=case)
+    if visible is not None and visible.own_actions_only:
+        actions = actions.filter(owner_agency_id=agency_id)
+    return list(actions.select_related(
         "owner_agency", "owner_user", "closed_by", "meeting", "meeting__area").order_by(
         "status", "due_date", "created_at"))
 

@@ -26,14 +26,18 @@ def _action_form(case, data=None) -> ActionForm:
 def _plan_page(request: HttpRequest, case, action_form=None, wishes_form=None,
                status: int = 200) -> HttpResponse:
     may = policy.case_abilities(actor=request.actor, case=case)
+    visible = policy.visible_sections(actor=request.actor, case=case)
+    if not visible.plan:
+        raise Http404("No such page")
     plan = selectors.plan_for_case(case=case)
-    actions = selectors.plan_actions(case=case)
+    actions = selectors.plan_actions(case=case, visible=visible,
+                                     agency_id=request.actor.agency_id)
     for action in actions:
         action.may_close = action.status == ActionStatus.OPEN and policy.may_close_action(
             actor=request.actor, action=action, abilities=may)
     return render(request, "action_plans/plan.html", {
         "case": case, "plan": plan, "actions": actions, "today": timezone.localdate(),
-        "may": may, "can_contribute": may.contribute,
+        "may": may, "can_contribute": may.contribute, "visible": visible,
         "action_form": action_form or _action_form(case),
         "wishes_form": wishes_form or WishesForm(initial={
             "what_person_wants": plan.what_person_wants if plan else ""}),
@@ -109,13 +113,18 @@ def plan_print(request: HttpRequest, case_id: str) -> HttpResponse:
     """A plain-language plan for the person: what each agency will do and who to contact.
     It names nobody else on the case and never shows a restricted address."""
     case = case_get(actor=request.actor, case_id=case_id)
+    visible = policy.visible_sections(actor=request.actor, case=case)
+    if not visible.plan:
+        raise Http404("No such page")
     plan = selectors.plan_for_case(case=case)
-    actions = [a for a in selectors.plan_actions(case=case) if a.status == ActionStatus.OPEN]
+    actions = [a for a in selectors.plan_actions(case=case, visible=visible,
+                                                 agency_id=request.actor.agency_id)
+               if a.status == ActionStatus.OPEN]
     contacts = [inv for inv in involvement_list(case=case, include_ended=False)]
     access_record(actor=request.actor, object_type="action_plan", object_id=case.pk,
                   case_id=case.pk, action="print")
     subject = case_subject_link(case=case)
     return render(request, "action_plans/plan_print.html", {
         "case": case, "plan": plan, "actions": actions, "contacts": contacts,
-        "person": subject.person if subject else case.subject,
+        "person": subject.person if subject else case.subject, "visible": visible,
     })

@@ -39,6 +39,10 @@ class Agency(TimestampedModel):
     company_number = models.CharField(max_length=20, blank=True)
     ods_code = models.CharField("ODS code", max_length=20, blank=True)
     active = models.BooleanField(default=True)
+    works_with_person_causing_harm = models.BooleanField(
+        default=False,
+        help_text="A perpetrator programme or offender service: its involvements never see "
+                  "the victim's contact and location.")
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
 
     class Meta:

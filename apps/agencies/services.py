@@ -25,12 +25,14 @@ User = get_user_model()
 
 
 def agency_create(*, name: str, kind: str, sector: str, charity_number: str = "",
-                  company_number: str = "", ods_code: str = "") -> Agency:
+                  company_number: str = "", ods_code: str = "",
+                  works_with_person_causing_harm: bool = False) -> Agency:
     with transaction.atomic():
         group = Group.objects.create(name=f"agency:{name}"[:150])
         return Agency.objects.create(
             name=name, kind=kind, sector=sector, group=group, charity_number=charity_number,
             company_number=company_number, ods_code=ods_code,
+            works_with_person_causing_harm=works_with_person_causing_harm,
         )
 
 

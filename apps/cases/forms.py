@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from apps.agencies.models import Agency
 from apps.cases.models import CasePersonRole, CaseStatus, NoteKind, NoteVisibility, RiskLevel
+from apps.cases.sections import WorksWith
 from apps.consent.forms import SharingBasisFields
 from apps.core.forms import TextField
 from apps.people.forms import PersonDetailsForm
@@ -47,6 +48,11 @@ class InvolvementForm(SharingBasisFields):
         help_text="In plain words; record the basis for sharing below.",
         error_messages={"required": "Enter the basis for involving this agency."},
     )
+    works_with = forms.ChoiceField(
+        label="Who will this agency work with?", widget=forms.RadioSelect,
+        choices=WorksWith.choices, initial=WorksWith.VICTIM, required=False,
+        help_text="An agency working with the person causing harm never sees the victim's "
+                  "contact and location.")
     override_reason = TextField(
         name="Emergency override reason",
         label="Emergency override (only if sharing is refused)",
@@ -106,3 +112,19 @@ class CaseExistingPersonForm(CaseRoleFields):
     def __init__(self, *args: object, people: QuerySet[Person], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
+
+
+class InvolvementScopeForm(forms.Form):
+    """What an involved agency may see: the sections its purpose allows, with a reason."""
+
+    sections = forms.MultipleChoiceField(
+        label="Which parts of the case may this agency see?", widget=forms.CheckboxSelectMultiple,
+        help_text="Identity is always shared. Share only what the agency needs for its work.",
+        error_messages={"required": "Choose at least identity."})
+    reason = forms.CharField(label="Why are you changing what this agency sees?",
+                             widget=forms.Textarea, max_length=2000,
+                             error_messages={"required": "Enter why the scope is changing."})
+
+    def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].choices = choices

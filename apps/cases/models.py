@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from apps.audit.history import track_changes
+from apps.cases.sections import PERMISSIONS as SECTION_PERMISSIONS
+from apps.cases.sections import Section, WorksWith
 from apps.core.models import TimestampedModel
 
 
@@ -45,6 +48,7 @@ class Case(TimestampedModel):
         permissions = [
             ("contribute_case", "Can add notes and actions to the case"),
             ("manage_case", "Can manage the case's involvements"),
+            *SECTION_PERMISSIONS,
         ]
         default_permissions = ("add", "change", "delete", "view")
 
@@ -106,6 +110,19 @@ class Involvement(TimestampedModel):
     ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                  null=True, blank=True, related_name="+")
     end_reason = models.TextField(blank=True)
+    # Need to know by purpose (apps/cases/sections.py): what this involvement may see, why,
+    # and until when. Set from the policy table when it starts; grants derive from it.
+    works_with = models.CharField(max_length=24, choices=WorksWith.choices,
+                                  default=WorksWith.VICTIM)
+    sections = ArrayField(models.CharField(max_length=16, choices=Section.choices), default=list,
+                          blank=True)
+    scope_reason = models.TextField(blank=True)
+    scope_changed_at = models.DateTimeField(null=True, blank=True)
+    scope_changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                         null=True, blank=True, related_name="+")
+    ends_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the access ends by itself (a MARAC involvement: after its meeting).")
 
     objects = InvolvementQuerySet.as_manager()
 
@@ -126,10 +143,21 @@ class Involvement(TimestampedModel):
                          name="involvement_active_agency"),
             models.Index(fields=["key_worker"], condition=Q(ended_at__isnull=True),
                          name="involvement_active_key_worker"),
+            # The selectors' expiry probe and the sweep: few rows, only timed involvements.
+            models.Index(fields=["agency", "case"],
+                         condition=Q(ended_at__isnull=True, ends_at__isnull=False),
+                         name="involvement_active_timed"),
         ]
 
     def __str__(self) -> str:
         return f"{self.agency} on {self.case} ({self.get_role_display()})"
+
+    @property
+    def scope_labels(self) -> list[str]:
+        """What this involvement may see, in words (its stored scope, as granted)."""
+        from apps.cases.sections import effective, labels
+
+        return labels(effective(sections=self.sections, works_with=self.works_with))
 
 
 class NoteVisibility(models.TextChoices):

@@ -49,7 +49,8 @@ from django.http import Http404
 from apps.agencies.actor import Actor
 from apps.agencies.models import Role
 from apps.cases.permissions import CONTRIBUTE, MANAGE, VIEW
-from apps.cases.selectors import case_capabilities
+from apps.cases.sections import Visible
+from apps.cases.selectors import case_capabilities, case_sections
 from apps.core.exceptions import NotPermitted
 
 if TYPE_CHECKING:  # types only: the policy imports no other app at run time
@@ -191,8 +192,26 @@ def may_act_on_referral(*, actor: Actor | None, referral: Referral,
 
 
 # Case sections ------------------------------------------------------------------------------
-# ``may_see_section(*, actor, case, section)`` / ``require_see_section`` go here, reading the
-# section codenames (``view_case_contact`` …) from the same grants as ``case_abilities``.
+# What each involvement may see is its scope (apps/cases/sections.py, the policy table); the
+# grants carry it as section codenames (``view_case_contact`` …), read in one query.
+
+
+def visible_sections(*, actor: Actor | None, case: Case) -> Visible:
+    """The sections of ``case`` the actor may see (empty when they may not see the case)."""
+    if not _active(actor):
+        return Visible(frozenset())
+    return case_sections(actor=actor, case=case)
+
+
+def may_see_section(*, actor: Actor | None, case: Case, section: str) -> bool:
+    return section in visible_sections(actor=actor, case=case)
+
+
+def require_see_section(*, actor: Actor | None, case: Case, section: str,
+                        hide: bool = True) -> None:
+    """A hidden section does not exist for the actor: 404 by default."""
+    if not may_see_section(actor=actor, case=case, section=section):
+        _refuse("That part of the case is not shared with your agency.", hide=hide)
 
 
 # Action plans -------------------------------------------------------------------------------

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Now
 from django.http import Http404
 
 from apps.agencies.actor import Actor
@@ -20,21 +22,51 @@ from apps.cases.models import (
     CasePersonRole,
     CaseUserObjectPermission,
     Involvement,
+    InvolvementRole,
     NoteVisibility,
 )
 from apps.cases.permissions import VIEW
+from apps.cases.sections import (
+    MARAC_ACTIONS_ONLY,
+    SECTION_BY_CODENAME,
+    SECTION_CODENAMES,
+    Section,
+    Visible,
+)
 from apps.core.pagination import Page, keyset_page
 from apps.core.permissions import permission_id
 from apps.people.models import Relationship
+
+_NARROWED_AWAY = frozenset(
+    SECTION_CODENAMES[s] for s in SECTION_CODENAMES if s not in MARAC_ACTIONS_ONLY)
 
 
 def _permission_id(codename: str) -> Subquery:
     return permission_id(app_label="cases", model="case", codename=codename)
 
 
+def _open_owned_actions(*, agency_id: object) -> Exists:
+    """Open actions on the involvement's case owned by ``agency_id`` (OuterRef: involvement)."""
+    action = apps.get_model("action_plans", "Action")
+    return Exists(action.objects.filter(plan__case=OuterRef("case"), owner_agency_id=agency_id,
+                                        status="open"))
+
+
+def _timed_out(*, actor: Actor, case: object = None) -> QuerySet[Involvement]:
+    """The acting agency's active involvement in the case, once past its ``ends_at`` (a MARAC
+    involvement after its meeting), when the agency owns no open action on the case: ended,
+    even before the sweep (``involvement_expire``) has run. ``case`` defaults to OuterRef."""
+    return Involvement.objects.filter(
+        case=OuterRef("pk") if case is None else case, agency_id=actor.agency_id,
+        ended_at__isnull=True, ends_at__isnull=False, ends_at__lte=Now(),
+    )
+
+
 def _granted(*, actor: Actor, codename: str) -> Q:
     """Cases on which the acting agency's group, or the user acting for an involved agency,
-    holds ``codename``. Only the acting agency counts, never the user's other agencies."""
+    holds ``codename``. Only the acting agency counts, never the user's other agencies.
+    An involvement past its ``ends_at`` counts as ended (unless its agency still owns open
+    actions on the case), as emergency access does once expired."""
     group_grant = CaseGroupObjectPermission.objects.filter(
         content_object=OuterRef("pk"), group_id=actor.membership.agency.group_id,
         permission_id=_permission_id(codename),
@@ -46,14 +78,20 @@ def _granted(*, actor: Actor, codename: str) -> Q:
     involved = Involvement.objects.filter(
         case=OuterRef("pk"), agency_id=actor.agency_id, ended_at__isnull=True
     )
+    timed_out = ~Exists(_timed_out(actor=actor).exclude(
+        _open_owned_actions(agency_id=actor.agency_id)))
+    if codename in _NARROWED_AWAY:
+        # Past its end, an involvement kept for its open actions sees only those.
+        timed_out = ~Exists(_timed_out(actor=actor))
     if codename != VIEW:
-        return Q(Exists(group_grant)) | (Q(Exists(user_grant)) & Q(Exists(involved)))
+        return (Q(Exists(group_grant)) | (Q(Exists(user_grant)) & Q(Exists(involved)))) & Q(
+            timed_out)
     # Emergency access counts only while it has not expired, even if the sweep is late.
     emergency = live_emergency_accesses().filter(
         case=OuterRef("pk"), user_id=actor.user.pk, agency_id=actor.agency_id,
     )
-    return Q(Exists(group_grant)) | (
-        Q(Exists(user_grant)) & (Q(Exists(involved)) | Q(Exists(emergency))))
+    return (Q(Exists(group_grant)) & Q(timed_out)) | (
+        Q(Exists(user_grant)) & ((Q(Exists(involved)) & Q(timed_out)) | Q(Exists(emergency))))
 
 
 def case_list(*, actor: Actor | None) -> QuerySet[Case]:
@@ -67,9 +105,15 @@ def case_is_visible(*, actor: Actor | None, case_id: UUID | str) -> bool:
     return case_list(actor=actor).filter(pk=case_id).exists()
 
 
-def visible_case_ids(*, actor: Actor | None, case_ids: list) -> set:
-    """Which of ``case_ids`` the actor may see (one query)."""
-    return set(case_list(actor=actor).filter(pk__in=case_ids).values_list("pk", flat=True))
+def visible_case_ids(*, actor: Actor | None, case_ids: list, section: str | None = None) -> set:
+    """Which of ``case_ids`` the actor may see (one query); with ``section``, only those on
+    which that section is shared with the actor."""
+    cases = (case_list(actor=actor) if section is None or actor is None
+             else case_list_granted(actor=actor, codename=SECTION_CODENAMES[section]))
+    return set(cases.filter(pk__in=case_ids).values_list("pk", flat=True))
+def case_list_granted(*, actor: Actor | None, codename: str) -> QuerySet[Case]:
+    """Visible cases on which the actor also holds ``codename`` (a section)."""
+    return case_list(actor=actor).filter(_granted(actor=actor, codename=codename))
 
 
 def case_get(*, actor: Actor | None, case_id: UUID | str) -> Case:
@@ -106,6 +150,42 @@ def case_capabilities(*, actor: Actor, case: Case) -> frozenset[str]:
     return held
 
 
+def case_sections(*, actor: Actor, case: Case) -> Visible:
+    """The sections of ``case`` the acting agency (or the named user acting for it) may see:
+    one query over the actor's section grants on the case. A timed involvement past its end
+    that is kept for its open actions sees only identity and its own actions, even before
+    the sweep has narrowed it."""
+    codenames = list(SECTION_CODENAMES.values())
+    group_perms = CaseGroupObjectPermission.objects.filter(
+        content_object=case, group_id=actor.membership.agency.group_id,
+        permission__codename__in=codenames,
+    ).values_list("permission__codename", flat=True)
+    involved = Involvement.objects.filter(case=case, agency_id=actor.agency_id,
+                                          ended_at__isnull=True)
+    emergency = live_emergency_accesses().filter(
+        case=case, user_id=actor.user.pk, agency_id=actor.agency_id)
+    user_perms = CaseUserObjectPermission.objects.filter(
+        Exists(involved) | Exists(emergency), content_object=case, user_id=actor.user.pk,
+        permission__codename__in=codenames,
+    ).values_list("permission__codename", flat=True)
+    expired = _timed_out(actor=actor, case=case).order_by().annotate(
+        marker=Value("expired")).values_list("marker", flat=True)
+    held = set(group_perms.union(user_perms, expired))
+    sections = {SECTION_BY_CODENAME[c] for c in held if c in SECTION_BY_CODENAME}
+    if "expired" in held:
+        sections &= MARAC_ACTIONS_ONLY
+    return Visible(sections)
+
+
+def case_list_annotate_sections(cases: QuerySet[Case], *, actor: Actor) -> QuerySet[Case]:
+    """Annotate ``shows_risk`` and ``shows_chronology`` on a list of visible cases (one probe
+    of the grant table per row each), for list views that show a risk level or summary."""
+    return cases.annotate(
+        shows_risk=_granted(actor=actor, codename=SECTION_CODENAMES[Section.RISK]),
+        shows_chronology=_granted(actor=actor, codename=SECTION_CODENAMES[Section.CHRONOLOGY]),
+    )
+
+
 @dataclass(frozen=True)
 class MyWorkFilters:
     """The case list's filters, shared by My work and ``GET /api/v1/cases/``."""
@@ -123,8 +203,9 @@ def case_list_filtered(*, actor: Actor | None, filters: MyWorkFilters) -> QueryS
     cases = case_list(actor=actor).select_related("subject", "lead_agency")
     if filters.status:
         cases = cases.filter(status=filters.status)
-    if filters.risk_level:
-        cases = cases.filter(risk_level=filters.risk_level)
+    if filters.risk_level:  # only where the risk section is shared: a filter must not leak it
+        cases = cases.filter(_granted(actor=actor, codename=SECTION_CODENAMES[Section.RISK]),
+                             risk_level=filters.risk_level)
     if filters.assigned_to_me and actor is not None:
         cases = cases.filter(Exists(Involvement.objects.filter(
             case=OuterRef("pk"), agency_id=actor.agency_id, key_worker_id=actor.user.pk,
@@ -159,11 +240,15 @@ def involvement_list(*, case: Case, include_ended: bool = True) -> QuerySet[Invo
     return involvements.order_by("ended_at", "started_at")
 
 
-def involvement_get(*, case: Case, involvement_id: UUID | str) -> Involvement:
-    """A live involvement of a case the caller has already got by selector; 404 otherwise."""
+def involvement_get(*, case: Case, involvement_id: UUID | str,
+                    exclude_lead: bool = False) -> Involvement:
+    """A live involvement of a case the caller has already got by selector; 404 otherwise
+    (also for the lead's own involvement with ``exclude_lead``)."""
+    involvements = Involvement.objects.active().select_related("agency")
+    if exclude_lead:
+        involvements = involvements.exclude(role=InvolvementRole.LEAD)
     try:
-        return Involvement.objects.active().select_related("agency").get(
-            case=case, pk=involvement_id)
+        return involvements.get(case=case, pk=involvement_id)
     except (Involvement.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404("No such involvement") from exc
 
@@ -183,17 +268,20 @@ def case_subject_link(*, case: Case) -> CasePerson | None:
             .select_related("person").first())
 
 
-def case_people(*, case: Case) -> QuerySet[CasePerson]:
-    """The people on the case, each with their relationships to others on the same case only
-    (a relationship to someone outside the case would reveal a person the actor may not see)."""
+def case_people(*, actor: Actor, case: Case, visible: Visible) -> QuerySet[CasePerson]:
+    """The people on the case as the actor's scope allows: everyone with their relationships
+    to others on the same case (a relationship to someone outside the case would reveal a
+    person the actor may not see) with the people section, else the subject only. Each row is
+    annotated ``contact_shown`` / ``address_shown`` by the one rule in people.selectors."""
+    from apps.people.selectors import contact_visibility
+
+    links = CasePerson.objects.filter(case=case).select_related("person").order_by("created_at")
+    if visible.contact:
+        links = links.annotate(**contact_visibility(actor=actor, person="person"))
+    if not visible.people:
+        return links.filter(role="subject")
     on_case = Relationship.objects.filter(
         Exists(CasePerson.objects.filter(case=case, person=OuterRef("other")))
     ).select_related("other")
-    return CasePerson.objects.filter(case=case).select_related("person").prefetch_related(
-        Prefetch("person__relationships", queryset=on_case, to_attr="relationship_list")
-    ).order_by("created_at")
-
-
-def address_visible(*, actor: Actor, case: Case) -> bool:
-    """A restricted address is shown only to the lead agency."""
-    return actor.agency_id == case.lead_agency_id
+    return links.prefetch_related(
+        Prefetch("person__relationships", queryset=on_case, to_attr="relationship_list"))

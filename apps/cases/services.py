@@ -12,6 +12,7 @@ from apps.agencies.actor import Actor, actor_require_writer
 from apps.agencies.models import Agency, Membership
 from apps.audit.services import access_record
 from apps.cases import policy
+from apps.cases import sections as scope_policy
 from apps.cases.models import (
     Case,
     CaseNote,
@@ -45,6 +46,24 @@ def _system_note(*, actor: Actor, case: Case, text: str) -> CaseNote:
     )
 
 
+def _scope(*, role: str, agency: Agency, works_with: str = "") -> dict[str, Any]:
+    """The scope an involvement starts with, from the policy table (apps/cases/sections.py).
+    An agency flagged as working with the person causing harm always starts on that side."""
+    if agency.works_with_person_causing_harm or works_with not in scope_policy.WorksWith.values:
+        works_with = (scope_policy.WorksWith.PERSON_CAUSING_HARM
+                      if agency.works_with_person_causing_harm else scope_policy.WorksWith.VICTIM)
+    return {
+        "works_with": works_with,
+        "sections": scope_policy.default_sections(role=role, works_with=works_with),
+        "scope_reason": "Default scope for the involvement's purpose.",
+    }
+
+
+def _possessive(name: object) -> str:
+    name = str(name)
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def _touch(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
 
@@ -65,6 +84,7 @@ def case_open(*, actor: Actor, subject: Person, summary: str = "", risk_level: s
             case=case, agency_id=actor.agency_id, role=InvolvementRole.LEAD,
             basis="Lead agency: opened the case.", key_worker=actor.user, started_at=now,
             started_by=actor.user,
+            **_scope(role=InvolvementRole.LEAD, agency=actor.agency),
         )
         case_permissions_sync(case=case)
         _system_note(actor=actor, case=case, text=f"Case opened by {actor.agency}.")
@@ -183,12 +203,13 @@ def case_note_add(*, actor: Actor, case: Case, text: str, kind: str = NoteKind.N
 def involvement_add(*, actor: Actor, case: Case, agency: Agency, basis: str,
                     role: str = InvolvementRole.PARTNER, key_worker=None,
                     sharing_basis: dict[str, Any] | None = None,
-                    override_reason: str = "") -> Involvement:
+                    override_reason: str = "", works_with: str = "") -> Involvement:
     """A manager of the lead agency involves another agency, which gains access at once.
 
     The share goes through the enforcement check (an active DSA between the agencies and a
     valid basis; ``sharing_basis`` holds structured basis fields, see ``sharing_basis_create``),
-    unless an emergency ``override_reason`` is given."""
+    unless an emergency ``override_reason`` is given. ``works_with`` (victim | family |
+    person_causing_harm) picks the row of the scope policy table."""
     actor_require_writer(actor=actor)
     from apps.consent.services import sharing_basis_create, sharing_check
 
@@ -217,6 +238,7 @@ def involvement_add(*, actor: Actor, case: Case, agency: Agency, basis: str,
         involvement = Involvement.objects.create(
             case=case, agency=agency, role=role, basis=basis, key_worker=key_worker,
             started_at=timezone.now(), started_by=actor.user, sharing_basis=recorded,
+            **_scope(role=role, agency=agency, works_with=works_with),
         )
         case_permissions_sync(case=case)
         role_label = involvement.get_role_display().lower()
@@ -287,7 +309,7 @@ def involvement_start_from_referral(*, referral_actor: Actor, case: Case, agency
         involvement = Involvement.objects.create(
             case=case, agency=agency, role=InvolvementRole.PARTNER, basis=basis,
             started_at=timezone.now(), started_by=referral_actor.user,
-            sharing_basis=sharing_basis,
+            sharing_basis=sharing_basis, **_scope(role=InvolvementRole.PARTNER, agency=agency),
         )
         case_permissions_sync(case=case)
         _system_note(actor=referral_actor, case=case,
@@ -298,20 +320,35 @@ def involvement_start_from_referral(*, referral_actor: Actor, case: Case, agency
         return involvement
 
 
-def involvement_start_marac(*, actor: Actor, case: Case, agency: Agency,
-                            basis: str) -> Involvement:
+def involvement_start_marac(*, actor: Actor, case: Case, agency: Agency, basis: str,
+                            sharing_basis=None, coordinating: bool = False) -> Involvement:
     """An agency joins a case on the MARAC basis (internal; the MARAC service has already
-    checked that ``actor`` may list or refer the case). An agency already involved keeps its
-    existing involvement."""
+    checked that ``actor`` may list or refer the case), with the MARAC scope of the policy
+    table (the coordinating agency: the coordination scope) and the referral's structured
+    ``sharing_basis``. An agency already involved keeps its existing involvement."""
     actor_require_writer(actor=actor)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         existing = case.involvements.active().filter(agency=agency).first()
         if existing is not None:
+            if existing.role == InvolvementRole.MARAC and existing.ends_at is not None:
+                # Listed again: the access runs until after the new meeting.
+                existing.ends_at = None
+                if set(existing.sections) == scope_policy.MARAC_ACTIONS_ONLY:
+                    existing.sections = _scope(role=InvolvementRole.MARAC,
+                                               agency=agency)["sections"]
+                existing.save(update_fields=["ends_at", "sections", "updated_at"])
+                case_permissions_sync(case=case)
             return existing
+        scope = _scope(role=InvolvementRole.MARAC, agency=agency)
+        if coordinating:
+            scope["sections"] = scope_policy.ordered(scope_policy.effective(
+                sections=scope_policy.MARAC_COORDINATION, works_with=scope["works_with"]))
+            scope["scope_reason"] = "MARAC coordination: tracks every action agreed."
         involvement = Involvement.objects.create(
             case=case, agency=agency, role=InvolvementRole.MARAC, basis=basis,
-            started_at=timezone.now(), started_by=actor.user,
+            started_at=timezone.now(), started_by=actor.user, sharing_basis=sharing_basis,
+            **scope,
         )
         case_permissions_sync(case=case)
         _system_note(actor=actor, case=case, text=f"{agency} involved on the MARAC basis.")
@@ -319,3 +356,121 @@ def involvement_start_marac(*, actor: Actor, case: Case, agency: Agency,
         access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
                       case_id=case.pk, action="create", basis=basis)
         return involvement
+
+
+def involvement_scope_change(*, actor: Actor, involvement: Involvement, sections: list[str],
+                             reason: str) -> Involvement:
+    """A manager of the lead agency widens or narrows what an involvement may see, with a
+    reason, inside what its purpose allows (never the victim's contact and location for an
+    agency working with the person causing harm). Grants follow in the same transaction."""
+    reason = (reason or "").strip()
+    wanted = set(sections or ())
+    if not reason:
+        raise ServiceError("Enter why the scope is changing.", field="reason")
+    if not wanted <= set(scope_policy.Section.values):
+        raise ServiceError("Choose sections from the list.", field="sections")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=involvement.case_id)
+        involvement = Involvement.objects.select_for_update().select_related("agency").get(
+            pk=involvement.pk)
+        policy.require_manage(actor=actor, case=case, message="Only a manager of the lead "
+                              "agency can change what an agency sees.")
+        if involvement.ended_at is not None:
+            raise TransitionNotAllowed("This involvement has ended.")
+        if involvement.role == InvolvementRole.LEAD:
+            raise TransitionNotAllowed("The lead agency always sees the whole case.")
+        if scope_policy.Section.PLAN in wanted:
+            wanted.discard(scope_policy.Section.PLAN_OWN)
+        if scope_policy.Section.IDENTITY not in wanted:
+            raise ServiceError("Identity is always shared with an involved agency.",
+                               field="sections")
+        if not scope_policy.allowed(role=involvement.role, works_with=involvement.works_with,
+                                    sections=wanted):
+            raise ServiceError(
+                f"{involvement.agency} works with the person causing harm: it can never see "
+                "the victim's contact and location." if involvement.works_with
+                == scope_policy.WorksWith.PERSON_CAUSING_HARM
+                else "Those sections are more than this involvement's purpose allows.",
+                field="sections")
+        before = set(involvement.sections)
+        if wanted == before:
+            raise ServiceError("Choose a different set of sections.", field="sections")
+        involvement.sections = scope_policy.ordered(wanted)
+        involvement.scope_reason = reason
+        involvement.scope_changed_by, involvement.scope_changed_at = actor.user, timezone.now()
+        involvement.save(update_fields=["sections", "scope_reason", "scope_changed_by",
+                                        "scope_changed_at", "updated_at"])
+        case_permissions_sync(case=case)
+        changes = []
+        if wanted - before:
+            changes.append("now sees " + ", ".join(scope_policy.labels(wanted - before)).lower())
+        if before - wanted:
+            changes.append("no longer sees "
+                           + ", ".join(scope_policy.labels(before - wanted)).lower())
+        _system_note(actor=actor, case=case,
+                     text=f"{_possessive(involvement.agency)} access changed: "
+                          f"{'; '.join(changes)}. "
+                          f"Reason: {reason}")
+        _touch(case)
+        access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
+                      case_id=case.pk, action="scope_change",
+                      basis=", ".join(involvement.sections))
+        return involvement
+
+
+def involvement_expire(*, involvement_id: Any, now=None) -> Involvement | None:
+    """The sweep (``cases.tasks.involvements_expire``): a timed involvement (MARAC) past its
+    ``ends_at`` ends by itself, with its grants revoked in the same transaction, a chronology
+    note and an audit row. While its agency still owns open actions on the case it narrows to
+    identity and those actions instead, and ends at a later sweep once they are closed.
+    Returns the involvement when it changed, else None."""
+    from apps.action_plans.models import Action, ActionStatus
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        involvement = Involvement.objects.select_for_update().select_related(
+            "agency", "case").filter(pk=involvement_id).first()
+        if (involvement is None or involvement.ended_at is not None
+                or involvement.ends_at is None or involvement.ends_at > now):
+            return None
+        case = Case.objects.select_for_update().get(pk=involvement.case_id)
+        owns_open = Action.objects.filter(plan__case=case, owner_agency_id=involvement.agency_id,
+                                          status=ActionStatus.OPEN).exists()
+        if owns_open:
+            narrowed = scope_policy.ordered(scope_policy.MARAC_ACTIONS_ONLY)
+            if involvement.sections == narrowed:
+                return None
+            involvement.sections = narrowed
+            involvement.scope_reason = ("MARAC access ended; kept for the agency's open "
+                                        "actions until they are closed.")
+            involvement.scope_changed_at = now
+            involvement.save(update_fields=["sections", "scope_reason", "scope_changed_at",
+                                            "updated_at"])
+            text = (f"{_possessive(involvement.agency)} MARAC access ended, except for its "
+                    "open actions on this case.")
+            action = "scope_narrow"
+        else:
+            involvement.ended_at = now
+            involvement.ended_by = None
+            involvement.end_reason = "MARAC access ended by itself after the meeting."
+            involvement.save(update_fields=["ended_at", "ended_by", "end_reason", "updated_at"])
+            text = f"{_possessive(involvement.agency)} MARAC access ended."
+            action = "expire"
+        case_permissions_sync(case=case)
+        # Recorded by Wraparound: the note is filed under the person who started the
+        # involvement (the MARAC coordinator who listed the case) and their agency.
+        agency_id = Membership.objects.active().filter(
+            user_id=involvement.started_by_id).values_list("agency_id", flat=True).first()
+        CaseNote.objects.create(
+            case=case, author_id=involvement.started_by_id, kind=NoteKind.SYSTEM, text=text,
+            agency_id=agency_id or case.lead_agency_id, visibility=NoteVisibility.SHARED)
+        _touch(case)
+        access_record(actor=None, object_type="involvement", object_id=involvement.pk,
+                      case_id=case.pk, action=action, basis="MARAC access period")
+        return involvement
+
+
+def involvements_due_to_expire(*, now=None) -> list:
+    """Ids of active timed involvements past their end (the sweep's work list)."""
+    return list(Involvement.objects.active().filter(
+        ends_at__isnull=False, ends_at__lte=now or timezone.now()).values_list("pk", flat=True))

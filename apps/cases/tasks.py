@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 
 from apps.cases.drift import permissions_drift
+from apps.cases.services import involvement_expire, involvements_due_to_expire
 
 logger = logging.getLogger(__name__)
 
@@ -14,3 +15,13 @@ def permissions_check() -> dict:
     level = logging.INFO if report.clean else logging.WARNING
     logger.log(level, "permissions check: %s", report.summary())
     return {"checked": report.cases_checked, "drifted": report.cases_drifted}
+
+
+@shared_task(name="apps.cases.tasks.involvements_expire", ignore_result=True)
+def involvements_expire() -> int:
+    """Beat: end (or narrow to their open actions) timed involvements past their end. The
+    selectors already ignore them, so a late sweep never extends access."""
+    changed = 0
+    for involvement_id in involvements_due_to_expire():
+        changed += involvement_expire(involvement_id=involvement_id) is not None
+    return changed

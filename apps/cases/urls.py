@@ -16,4 +16,6 @@ urlpatterns = [
          views.involvement_end, name="involvement-end"),
     path("cases/<uuid:case_id>/involvements/<uuid:involvement_id>/key-worker/",
          views.key_worker_set, name="key-worker"),
+    path("cases/<uuid:case_id>/involvements/<uuid:involvement_id>/scope/",
+         views.involvement_scope, name="involvement-scope"),
 ]

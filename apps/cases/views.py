@@ -15,11 +15,13 @@ from apps.cases.forms import (
     CasePersonForm,
     InvolvementEndForm,
     InvolvementForm,
+    InvolvementScopeForm,
     KeyWorkerForm,
     MyWorkFilterForm,
     NoteForm,
 )
 from apps.cases.models import Case
+from apps.cases.sections import Section, scope_for
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 from apps.people.selectors import person_find_duplicates, person_list
@@ -48,6 +50,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 def _case_context(request: HttpRequest, case: object, note_form: NoteForm | None = None) -> dict:
     actor = request.actor
     may = policy.case_abilities(actor=actor, case=case)
+    visible = policy.visible_sections(actor=actor, case=case)
     involvements = list(selectors.involvement_list(case=case))
     for involvement in involvements:
         involvement.may_set_key_worker = (
@@ -57,12 +60,13 @@ def _case_context(request: HttpRequest, case: object, note_form: NoteForm | None
         "case": case,
         "may": may,
         "capabilities": may.held,
+        "visible": visible,
         "can_contribute": may.contribute,
         "can_manage": may.manage,
-        "people": list(selectors.case_people(case=case)),
-        "address_visible": selectors.address_visible(actor=actor, case=case),
+        "people": list(selectors.case_people(actor=actor, case=case, visible=visible)),
         "involvements": involvements,
-        "notes": list(selectors.note_list(actor=actor, case=case)[:200]),
+        "notes": (list(selectors.note_list(actor=actor, case=case)[:200])
+                  if visible.chronology else []),
         "note_form": note_form or NoteForm(),
     }
 
@@ -188,7 +192,8 @@ def involvement_add(request: HttpRequest, case_id: str) -> HttpResponse:
             data = form.cleaned_data
             services.involvement_add(
                 actor=request.actor, case=case, agency=data["agency"], basis=data["basis"],
-                sharing_basis=form.basis(), override_reason=data["override_reason"])
+                sharing_basis=form.basis(), override_reason=data["override_reason"],
+                works_with=data["works_with"])
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -236,5 +241,32 @@ def key_worker_set(request: HttpRequest, case_id: str, involvement_id: str) -> H
             messages.success(request, "Key worker updated.")
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/key_worker.html",
+                  {"case": case, "involvement": involvement, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def involvement_scope(request: HttpRequest, case_id: str, involvement_id: str) -> HttpResponse:
+    """A manager of the lead agency widens or narrows what an involved agency sees."""
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    policy.require_manage(actor=request.actor, case=case, hide=True)
+    involvement = selectors.involvement_get(case=case, involvement_id=involvement_id,
+                                            exclude_lead=True)
+    widest = scope_for(role=involvement.role, works_with=involvement.works_with).widest
+    choices = [(s.value, s.label) for s in Section if s.value in widest | {Section.PLAN_OWN}]
+    form = InvolvementScopeForm(request.POST or None, choices=choices,
+                                initial={"sections": involvement.sections})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.involvement_scope_change(
+                actor=request.actor, involvement=involvement,
+                sections=form.cleaned_data["sections"], reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"What {involvement.agency} sees has changed.")
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/involvement_scope.html",
                   {"case": case, "involvement": involvement, "form": form},
                   status=400 if form.errors else 200)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.agencies.actor import Actor
 from apps.cases.emergency import live_emergency_filter
 from apps.cases.models import Case, Involvement
+from apps.cases.sections import Visible, effective
 from apps.consent.models import (
     ConsentRecord,
     DataSharingAgreement,
@@ -95,6 +96,13 @@ class AccessReason:
     sharing_basis: SharingBasis | None
     agreement: DataSharingAgreement | None
     consent_withdrawn: bool
+    # Its scope (apps/cases/sections.py): what it sees, why, since and until when.
+    sections: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+    works_with: str = ""
+    scope_reason: str = ""
+    scope_since: object = None
+    ends_at: object = None
 
 
 @dataclass
@@ -130,6 +138,10 @@ def access_explanation(*, actor: Actor, case: Case) -> Explanation:
             started_at=inv.started_at, basis_text=inv.basis, sharing_basis=basis,
             agreement=agreement,
             consent_withdrawn=bool(basis and basis.consent and basis.consent.withdrawn),
+            sections=inv.scope_labels,
+            hidden=Visible(effective(sections=inv.sections, works_with=inv.works_with)).hidden,
+            works_with=inv.get_works_with_display(), scope_reason=inv.scope_reason,
+            scope_since=inv.scope_changed_at or inv.started_at, ends_at=inv.ends_at,
         ))
     emergency = list(EmergencyAccess.objects.filter(
         live_emergency_filter(), case=case, user=actor.user, agency_id=actor.agency_id))

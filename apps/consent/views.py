@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.agencies.decorators import actor_required
 from apps.audit.services import access_record
+from apps.cases import policy
+from apps.cases.sections import section_rows
 from apps.cases.selectors import case_get
 from apps.consent import selectors, services
 from apps.consent.forms import (
@@ -148,9 +150,13 @@ def case_why(request: HttpRequest, case_id: str) -> HttpResponse:
     """Why can I see this case?"""
     case = case_get(actor=request.actor, case_id=case_id)
     explanation = selectors.access_explanation(actor=request.actor, case=case)
+    visible = policy.visible_sections(actor=request.actor, case=case)
     access_record(actor=request.actor, object_type="case", object_id=case.pk, case_id=case.pk,
                   action="view_basis")
-    return render(request, "consent/case_why.html", {"case": case, "why": explanation})
+    return render(request, "consent/case_why.html", {
+        "case": case, "why": explanation, "visible": visible,
+        "section_rows": section_rows(visible),
+        "marac_days": settings.WRAPAROUND_MARAC_ACCESS_DAYS})
 
 
 @actor_required

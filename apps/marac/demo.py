@@ -6,17 +6,24 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from apps.action_plans.services import action_add, action_cancel, action_plan_set_wishes
+from apps.cases.models import Involvement, InvolvementRole
+from apps.cases.services import (
+    involvement_expire,
+    involvement_scope_change,
+    involvements_due_to_expire,
+)
 from apps.marac import dash, services
 from apps.marac.models import MaracArea, Meeting, Research
 
 MEMBERS = ["Northbridge Police", "Children's Services", "Adult Social Care", "Housing Options",
            "Northbridge NHS Foundation Trust", "Probation", "Safe Haven", "Change Pathways",
            "Bridgeway Recovery CIC"]
-SHARING = {"lawful_basis": "vital_interests",
+SHARING = {"lawful_basis": "crime_prevention",
            "justification": "Risk of serious harm; MARAC is covered by the Northbridge "
                             "information sharing agreement."}
 
@@ -101,6 +108,13 @@ def load_demo(context) -> None:
     Meeting.objects.filter(pk=past.pk).update(
         starts_at=held, held_at=held, research_due_at=held - datetime.timedelta(days=2))
     assert not_done.status == "open"
+    # Its MARAC access period (28 days) ran out a week ago: the sweep ends each MARAC
+    # involvement (e.g. Housing Options on Connor's case) and notes it in the chronology.
+    Involvement.objects.filter(case__in=[leah, context.cases["connor"]],
+                               role=InvolvementRole.MARAC, ends_at__isnull=False).update(
+        ends_at=held + datetime.timedelta(days=settings.WRAPAROUND_MARAC_ACCESS_DAYS))
+    for involvement_id in involvements_due_to_expire():
+        involvement_expire(involvement_id=involvement_id)
 
     # Next week's meeting with five cases; Leah's is a repeat.
     upcoming = services.meeting_schedule(actor=coordinator, area=area,
@@ -133,3 +147,20 @@ def load_demo(context) -> None:
     _refer(context, case_key="ben", who="housing.lee", area=area, yes=6,
            route=dash.Route.PROFESSIONAL_JUDGEMENT,
            judgement="Landlord reports repeated disturbances and a threat with a knife.")
+
+    # Scopes changed by the lead agency's manager, with a reason (shown in the chronology).
+    # Widened: the maternity team at the trust needs Amina's incident history.
+    amina = context.cases["amina"]
+    nhs = Involvement.objects.get(case=amina, ended_at__isnull=True,
+                                  agency=context.agencies["Northbridge NHS Foundation Trust"])
+    involvement_scope_change(actor=context.actor("sgt.khan"), involvement=nhs,
+                             sections=[*nhs.sections, "chronology"],
+                             reason="Maternity team needs the incident history for the "
+                                    "birth plan.")
+    # Narrowed: the private landlord needs only what the tenancy offer needs.
+    connor = context.cases["connor"]
+    hearth = Involvement.objects.get(case=connor, ended_at__isnull=True,
+                                     agency=context.agencies["Hearth Homes"])
+    involvement_scope_change(actor=context.actor("mgr.probation"), involvement=hearth,
+                             sections=["identity", "contact", "plan"],
+                             reason="Tenancy offer only: no need for risk or case history.")

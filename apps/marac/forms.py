@@ -74,9 +74,11 @@ class MaracReferralForm(forms.Form):
     victim_not_aware_reason = TextField(
         name="Reason the victim is not aware",
         label="If not, why not", required=False)
+    # Nothing pre-selected: the referrer chooses the basis, which the MARAC listing records.
     lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing", choices=LawfulBasis.choices,
-        initial=LawfulBasis.VITAL_INTERESTS)
+        label="Lawful basis for sharing", choices=[("", "Choose the lawful basis"),
+                                                   *LawfulBasis.choices],
+        error_messages={"required": "Choose the lawful basis for sharing with the MARAC."})
     justification = TextField(
         label="Why sharing with the MARAC is necessary and proportionate",
         error_messages={"required": "Explain why sharing is necessary and proportionate."})

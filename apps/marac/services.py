@@ -51,9 +51,15 @@ def _require_coordinator(*, actor: Actor, area: MaracArea) -> None:
     policy.require_coordinate(actor=actor, area=area)
 
 
-def _marac_basis(area: MaracArea) -> str:
-    dsa = f" under {area.dsa_reference}" if area.dsa_reference else ""
-    return f"MARAC ({area.name}): {area.get_lawful_basis_display().lower()}{dsa}."
+def _marac_basis(area: MaracArea, *, referral: MaracReferral) -> str:
+    """The basis text of a MARAC involvement: the lawful basis the referrer chose (recorded
+    structurally as the involvement's sharing basis) and the MARAC's information-sharing
+    agreement."""
+    chosen = referral.sharing_basis
+    lawful = chosen.get_lawful_basis_display() if chosen.lawful_basis else chosen.summary
+    dsa = (f" under the information-sharing agreement {area.dsa_reference}"
+           if area.dsa_reference else "")
+    return f"MARAC ({area.name}): {lawful.lower()}, as chosen by the referrer{dsa}."
 
 
 # Risk checklists -------------------------------------------------------------------------
@@ -141,7 +147,8 @@ def _submit(*, actor: Actor, referral: MaracReferral) -> None:
     referral.submitted_at = timezone.now()
     referral.is_repeat, referral.last_heard_on = check.is_repeat, check.last_heard_on
     involvement_start_marac(actor=actor, case=referral.case, agency=area.coordinating_agency,
-                            basis=_marac_basis(area))
+                            basis=_marac_basis(area, referral=referral),
+                            sharing_basis=referral.sharing_basis, coordinating=True)
     notify(recipients=_coordinator_ids(area), kind="marac_referral", target_type="marac_referral",
            target_id=referral.pk, title=f"New MARAC referral for case {referral.case.reference}",
            url=f"/marac/referrals/{referral.pk}/", agency_id=area.coordinating_agency_id)
@@ -273,7 +280,7 @@ def marac_referral_list_for_meeting(*, actor: Actor, referral: MaracReferral,
         referral.save(update_fields=["status", "is_repeat", "last_heard_on", "decided_by",
                                      "decided_at", "updated_at"])
         agencies = list(meeting.area.member_agencies.filter(active=True))
-        basis = _marac_basis(meeting.area)
+        basis = _marac_basis(meeting.area, referral=referral)
         involved = set(referral.case.involvements.active().values_list("agency_id", flat=True))
         for agency in agencies:
             if agency.pk not in involved:
@@ -281,7 +288,8 @@ def marac_referral_list_for_meeting(*, actor: Actor, referral: MaracReferral,
                               to_agency=agency, sharing_basis=referral.sharing_basis,
                               person=referral.case.subject, case=referral.case,
                               purpose=SharingPurpose.RISK_ASSESSMENT)
-            involvement_start_marac(actor=actor, case=referral.case, agency=agency, basis=basis)
+            involvement_start_marac(actor=actor, case=referral.case, agency=agency, basis=basis,
+                                    sharing_basis=referral.sharing_basis)
         Research.objects.bulk_create(Research(item=item, agency=agency) for agency in agencies)
         members = members_by_agency(agency_ids=[agency.pk for agency in agencies],
                                     roles=(Role.PRACTITIONER, Role.MANAGER))
@@ -411,9 +419,25 @@ def meeting_close(*, actor: Actor, meeting: Meeting) -> Meeting:
                                        "first.")
         meeting.status, meeting.held_at = MeetingStatus.HELD, timezone.now()
         meeting.save(update_fields=["status", "held_at", "updated_at"])
+        _marac_access_end_set(meeting=meeting)
         access_record(actor=actor, object_type="marac_meeting", object_id=meeting.pk,
                       action="close")
         return meeting
+
+
+def _marac_access_end_set(*, meeting: Meeting) -> None:
+    """The MARAC involvements of the meeting's cases end WRAPAROUND_MARAC_ACCESS_DAYS after it
+    was held (the coordinating agency's excepted: it keeps the MARAC record). The selectors
+    honour ``ends_at`` at once; the ``involvements_expire`` sweep then ends or narrows them."""
+    from django.conf import settings
+
+    from apps.cases.models import Involvement, InvolvementRole
+
+    ends_at = meeting.held_at + datetime.timedelta(days=settings.WRAPAROUND_MARAC_ACCESS_DAYS)
+    case_ids = AgendaItem.objects.filter(meeting=meeting).values("case_id")
+    Involvement.objects.active().filter(case_id__in=case_ids, role=InvolvementRole.MARAC).exclude(
+        agency_id=meeting.area.coordinating_agency_id).update(ends_at=ends_at,
+                                                            updated_at=timezone.now())
 
 
 AREA_SETTINGS = ("meeting_frequency_days", "high_risk_threshold", "escalation_threshold",

@@ -20,6 +20,7 @@ from apps.agencies.decorators import actor_required
 from apps.agencies.selectors import agency_list, memberships_of
 from apps.audit.services import access_record, access_record_many
 from apps.cases import policy
+from apps.cases.sections import Section
 from apps.cases.selectors import case_get, involvement_list, visible_case_ids
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
@@ -54,6 +55,8 @@ def _page(request: HttpRequest, template: str, context: dict, form=None) -> Http
 @actor_required
 def case_risk(request: HttpRequest, case_id: str) -> HttpResponse:
     case = case_get(actor=request.actor, case_id=case_id)
+    if not policy.may_see_section(actor=request.actor, case=case, section=Section.RISK):
+        raise Http404("No such page")
     access_record(actor=request.actor, object_type="risk_checklists", object_id=case.pk,
                   case_id=case.pk, action="view")
     return render(request, "marac/case_risk.html", {
@@ -285,10 +288,14 @@ def _record_each_case(request: HttpRequest, items: list, object_type: str) -> No
 def _meeting_context(request: HttpRequest, meeting) -> dict:
     items = selectors.agenda(meeting=meeting)
     # A restricted case is shared with named workers only: others see its reference, not who.
-    visible = visible_case_ids(actor=request.actor, case_ids=[item.case_id for item in items])
+    # Each case's identity and risk show only within the actor's scope on it (sections).
+    case_ids = [item.case_id for item in items]
+    visible = visible_case_ids(actor=request.actor, case_ids=case_ids, section=Section.IDENTITY)
+    risk_visible = visible_case_ids(actor=request.actor, case_ids=case_ids, section=Section.RISK)
     mine = {}
     for item in items:
         item.case_visible = item.case_id in visible
+        item.risk_visible = item.case_id in risk_visible
         for research in item.research.all():
             if research.agency_id == request.actor.agency_id:
                 mine[item.pk] = research

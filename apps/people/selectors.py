@@ -8,20 +8,79 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from apps.agencies.actor import Actor
-from apps.cases.models import CasePerson, InvolvementRole
-from apps.cases.selectors import case_list
+from apps.cases.models import CasePerson, CasePersonRole, InvolvementRole
+from apps.cases.sections import SECTION_CODENAMES, Section
+from apps.cases.selectors import case_list, case_list_granted
 from apps.core.pagination import keyset_page
 from apps.people.models import Person
 
 
 def person_list(*, actor: Actor | None) -> QuerySet[Person]:
-    """People on a case the actor may see, and those their agency recorded."""
+    """People the actor may see: those their agency recorded, the subject of every case they
+    may see (its identity section), and the other people on cases whose scope includes the
+    people section."""
     if actor is None or not actor.membership.is_active:
         return Person.objects.none()
-    on_visible_case = CasePerson.objects.filter(
-        person=OuterRef("pk"), case__in=case_list(actor=actor)
+    as_subject = CasePerson.objects.filter(
+        person=OuterRef("pk"), role=CasePersonRole.SUBJECT, case__in=case_list(actor=actor))
+    with_people = CasePerson.objects.filter(
+        person=OuterRef("pk"),
+        case__in=case_list_granted(actor=actor, codename=SECTION_CODENAMES[Section.PEOPLE]))
+    return Person.objects.filter(Q(created_by_agency_id=actor.agency_id) | Exists(as_subject)
+                                 | Exists(with_people))
+
+
+# Contact and address visibility: the one rule, for the UI, the API, printouts and exports.
+# ``contact_visibility`` is the set-wise form (annotations, no query per row);
+# ``person_contact_visible`` / ``person_address_visible`` ask the same annotation for one person.
+
+
+def contact_visibility(*, actor: Actor, person: str = "") -> dict[str, Q]:
+    """Annotations ``contact_shown`` and ``address_shown`` for a queryset whose rows are people
+    (``person=""``) or point at one (``person="person"``, e.g. CasePerson).
+
+    Contact details (address, phone, email, safe-contact arrangements) show only to the agency
+    that recorded the person, or when the actor's scope has the contact section on a case about
+    them. A restricted address shows, on top of that, only to the agency that recorded the
+    person or the lead agency of an open involvement in a case about them (the named people)."""
+    prefix = f"{person}__" if person else ""
+    ref = OuterRef(person or "pk")
+    recorded = Q(**{f"{prefix}created_by_agency_id": actor.agency_id})
+    contact_case = CasePerson.objects.filter(
+        person=ref,
+        case__in=case_list_granted(actor=actor, codename=SECTION_CODENAMES[Section.CONTACT]))
+    leads_a_case = CasePerson.objects.filter(
+        person=ref, case__involvements__agency_id=actor.agency_id,
+        case__involvements__role=InvolvementRole.LEAD,
+        case__involvements__ended_at__isnull=True,
     )
-    return Person.objects.filter(Q(created_by_agency_id=actor.agency_id) | Exists(on_visible_case))
+    contact = recorded | Exists(contact_case)
+    named = recorded | Exists(leads_a_case)
+    return {
+        "contact_shown": contact,
+        "address_shown": contact & (Q(**{f"{prefix}address_restricted": False}) | named),
+    }
+
+
+def with_contact_visibility(people: QuerySet, *, actor: Actor, person: str = "") -> QuerySet:
+    return people.annotate(**contact_visibility(actor=actor, person=person))
+
+
+def _visibility(*, actor: Actor, person: Person) -> tuple[bool, bool]:
+    if hasattr(person, "contact_shown") and hasattr(person, "address_shown"):
+        return bool(person.contact_shown), bool(person.address_shown)
+    row = with_contact_visibility(Person.objects.filter(pk=person.pk), actor=actor).values_list(
+        "contact_shown", "address_shown").first()
+    return (bool(row[0]), bool(row[1])) if row else (False, False)
+
+
+def person_contact_visible(*, actor: Actor, person: Person) -> bool:
+    return _visibility(actor=actor, person=person)[0]
+
+
+def person_address_visible(*, actor: Actor, person: Person) -> bool:
+    """Whether the actor sees ``person``'s address: ``contact_visibility`` for one person."""
+    return _visibility(actor=actor, person=person)[1]
 
 
 @dataclass(frozen=True)
@@ -61,17 +120,6 @@ def person_find_duplicates(*, actor: Actor, given_name: str, family_name: str,
     if date_of_birth:
         matches = matches.filter(Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True))
     return list(matches.order_by("family_name", "given_name")[:10])
-
-
-def person_address_visible(*, actor: Actor, person: Person) -> bool:
-    """A restricted address shows only to an agency that leads a case about the person
-    (or recorded the person)."""
-    if not person.address_restricted or person.created_by_agency_id == actor.agency_id:
-        return True
-    return CasePerson.objects.filter(
-        person=person, case__involvements__agency_id=actor.agency_id,
-        case__involvements__role=InvolvementRole.LEAD, case__involvements__ended_at__isnull=True,
-    ).exists()
 
 
 def person_cases(*, actor: Actor, person: Person) -> list:

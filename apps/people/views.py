@@ -64,6 +64,7 @@ def _detail_context(request: HttpRequest, person: Person, form: OpenCaseForm) ->
     return {
         "person": person,
         "form": form,
+        "contact_visible": selectors.person_contact_visible(actor=request.actor, person=person),
         "address_visible": selectors.person_address_visible(actor=request.actor, person=person),
         "cases": selectors.person_cases(actor=request.actor, person=person),
     }

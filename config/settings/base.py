@@ -298,6 +298,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout"
                                    "max_retries": 0}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "cases-involvements-expire": {
+        "task": "apps.cases.tasks.involvements_expire",
+        "schedule": 900.0,
+    },
     "permissions-nightly-check": {
         "task": "apps.cases.tasks.permissions_check",
         "schedule": crontab(hour=2, minute=30),
@@ -339,6 +343,8 @@ WRAPAROUND = {
     "EMERGENCY_ACCESS_HOURS": int(env("WRAPAROUND_EMERGENCY_ACCESS_HOURS", "24") or 24),
 }
 EMERGENCY_ACCESS_DURATION = timedelta(hours=WRAPAROUND["EMERGENCY_ACCESS_HOURS"])
+# A MARAC involvement ends this many days after its meeting is held (apps/cases/sections.py).
+WRAPAROUND_MARAC_ACCESS_DAYS = int(env("WRAPAROUND_MARAC_ACCESS_DAYS", "28") or 28)
 
 LOGGING = {
     "version": 1,

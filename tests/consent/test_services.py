@@ -334,8 +334,12 @@ def test_break_glass_grants_view_logs_and_notifies_then_expires(world, shared_ca
         case_get(actor=outsider, case_id=shared_case.pk)
     access = _break_glass(world, shared_case)
     assert case_get(actor=outsider, case_id=shared_case.pk) == shared_case
-    assert CaseUserObjectPermission.objects.filter(
-        content_object=shared_case, user=world.outsider_practitioner.user).count() == 1
+    grants = CaseUserObjectPermission.objects.filter(
+        content_object=shared_case, user=world.outsider_practitioner.user)
+    # view (never contribute), and the emergency scope's sections (apps/cases/sections.py)
+    assert set(grants.values_list("permission__codename", flat=True)) == {
+        "view_case", "view_case_identity", "view_case_contact", "view_case_people",
+        "view_case_risk", "view_case_chronology", "view_case_plan"}
     assert not case_permissions_sync(case=shared_case, apply=False)  # no drift
     assert AccessEvent.objects.filter(action="emergency_access", case_id=shared_case.pk,
                                       basis__startswith="EMERGENCY ACCESS").exists()

@@ -15,6 +15,8 @@ from apps.cases.models import (
     NoteVisibility,
     RiskLevel,
 )
+from apps.cases.permissions import CONTRIBUTE, MANAGE, VIEW
+from apps.cases.sections import Section, Visible, WorksWith
 from apps.consent.api.serializers import SharingBasisInput
 from apps.consent.models import BasisKind
 from apps.core.api.fields import TextField
@@ -43,9 +45,24 @@ class SubjectSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# Fields of a case and the section whose scope they need; omitted when it is not shared.
+CASE_SECTION_FIELDS = {"subject": Section.IDENTITY, "risk_level": Section.RISK,
+                       "summary": Section.CHRONOLOGY}
+_OMITTED = ("Omitted when the acting agency's scope does not include the {} section "
+            "(see docs/sharing.md).")
+
+
 class CaseSerializer(serializers.ModelSerializer):
-    subject = SubjectSerializer(read_only=True)
+    """A case, with only the sections the acting agency's scope includes: ``subject``
+    (identity), ``risk_level`` (risk) and ``summary`` (chronology) are omitted otherwise."""
+
+    subject = SubjectSerializer(read_only=True, required=False,
+                                help_text=_OMITTED.format("identity"))
     lead_agency = AgencyRefSerializer(read_only=True)
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, read_only=True,
+                                         required=False, help_text=_OMITTED.format("risk"))
+    summary = serializers.CharField(read_only=True, required=False,
+                                    help_text=_OMITTED.format("chronology"))
 
     class Meta:
         model = Case
@@ -53,18 +70,48 @@ class CaseSerializer(serializers.ModelSerializer):
                   "restricted", "summary", "last_activity_at", "created_at"]
         read_only_fields = fields
 
+    def _shown(self, case: Case) -> set[str]:
+        visible = self.context.get("visible")
+        if isinstance(visible, Visible):
+            return set(visible.sections)
+        # Lists: annotated by cases.selectors.case_list_annotate_sections.
+        shown = {Section.IDENTITY}
+        if getattr(case, "shows_risk", False):
+            shown.add(Section.RISK)
+        if getattr(case, "shows_chronology", False):
+            shown.add(Section.CHRONOLOGY)
+        return shown
+
+    def to_representation(self, instance: Case) -> dict:
+        data = super().to_representation(instance)
+        shown = self._shown(instance)
+        for name, section in CASE_SECTION_FIELDS.items():
+            if section not in shown:
+                data.pop(name, None)
+        return data
+
 
 class CaseDetailSerializer(CaseSerializer):
     capabilities = serializers.SerializerMethodField(
         help_text="What the acting agency may do: view_case, contribute_case, manage_case.")
+    sections = serializers.SerializerMethodField(
+        help_text="The sections of the case the acting agency's scope includes: identity, "
+                  "contact, people, risk, chronology, plan or plan_own (only its own actions). "
+                  "Fields and endpoints of the other sections are omitted or answer 404.")
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "capabilities"]
+        fields = [*CaseSerializer.Meta.fields, "capabilities", "sections"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_capabilities(self, case: Case) -> list[str]:
-        return sorted(self.context.get("capabilities", ()))
+        return sorted(set(self.context.get("capabilities", ())) & {VIEW, CONTRIBUTE, MANAGE})
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(
+        choices=Section.choices)))
+    def get_sections(self, case: Case) -> list[str]:
+        visible = self.context.get("visible")
+        return [s.value for s in Section if visible is not None and s.value in visible]
 
 
 class CaseCreateSerializer(serializers.Serializer):
@@ -124,8 +171,14 @@ class InvolvementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Involvement
         fields = ["id", "agency", "role", "basis", "key_worker", "active", "started_at",
-                  "started_by", "ended_at", "ended_by", "end_reason"]
+                  "started_by", "ended_at", "ended_by", "end_reason", "works_with", "sections",
+                  "scope_reason", "scope_changed_at", "ends_at"]
         read_only_fields = fields
+        extra_kwargs = {
+            "sections": {"help_text": "What the agency may see (its scope): identity, contact, "
+                                      "people, risk, chronology, plan, plan_own."},
+            "ends_at": {"help_text": "When the access ends by itself (a MARAC involvement)."},
+        }
 
     def get_key_worker(self, involvement: Involvement) -> str | None:
         return display_name(involvement.key_worker)
@@ -152,6 +205,10 @@ class InvolvementCreateSerializer(SharingBasisInput):
     override_reason = TextField(
         required=False, allow_blank=True, default="",
         help_text="Emergency only: involve although the sharing check refuses (audited).")
+    works_with = serializers.ChoiceField(
+        choices=WorksWith.choices, required=False, default=WorksWith.VICTIM,
+        help_text="Whom the agency works with; an agency working with the person causing harm "
+                  "never sees the victim's contact and location.")
     sharing_kind = serializers.ChoiceField(
         choices=BasisKind.choices, required=False, allow_blank=True, default="",
         help_text="The structured basis for the share (with the consent or lawful-basis "
@@ -160,3 +217,12 @@ class InvolvementCreateSerializer(SharingBasisInput):
 
 class InvolvementEndSerializer(serializers.Serializer):
     reason = TextField()
+
+
+class InvolvementScopeSerializer(serializers.Serializer):
+    sections = serializers.ListField(
+        child=serializers.ChoiceField(choices=Section.choices), allow_empty=False,
+        help_text="The new scope; must include identity and stay inside what the involvement's "
+                  "purpose allows (never contact for the person causing harm's side).")
+    reason = TextField(help_text="Why the scope changes (audited, in the "
+                                   "chronology).")

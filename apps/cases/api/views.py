@@ -22,6 +22,7 @@ from apps.cases.api.serializers import (
     CaseUpdateSerializer,
     InvolvementCreateSerializer,
     InvolvementEndSerializer,
+    InvolvementScopeSerializer,
     InvolvementSerializer,
     NoteCreateSerializer,
     NoteSerializer,
@@ -53,7 +54,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGeneri
 
     def selector_queryset(self, actor: Actor | None) -> QuerySet[Case]:
         if self.action == "list":  # the same selector and filters as My work
-            return selectors.case_list_filtered(actor=actor, filters=self._filters())
+            cases = selectors.case_list_filtered(actor=actor, filters=self._filters())
+            return selectors.case_list_annotate_sections(cases, actor=actor) if actor else cases
         return selectors.case_list(actor=actor).select_related("subject", "lead_agency")
 
     def _filters(self) -> selectors.MyWorkFilters:
@@ -66,7 +68,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGeneri
 
     def _detail(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
         may = policy.case_abilities(actor=self.actor, case=case)
-        context = {**self.get_serializer_context(), "capabilities": may.held}
+        visible = policy.visible_sections(actor=self.actor, case=case)
+        context = {**self.get_serializer_context(), "capabilities": may.held,
+                   "visible": visible}
         return Response(CaseDetailSerializer(case, context=context).data, status=code)
 
     @extend_schema(responses=CaseDetailSerializer)
@@ -123,12 +127,14 @@ class CaseChildMixin:
 @extend_schema(parameters=[CASE_ID])
 class CaseNoteViewSet(CaseChildMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       mixins.CreateModelMixin, ScopedGenericViewSet):
-    """The case's chronology: shared notes, and the acting agency's own."""
+    """The case's chronology: shared notes, and the acting agency's own. Answers 404 when the
+    acting agency's scope does not include the chronology section (as for a case it cannot
+    see: a hidden section is simply absent)."""
 
     serializer_class = NoteSerializer
 
     def selector_queryset(self, actor: Actor | None) -> QuerySet[CaseNote]:
-        if actor is None:
+        if not policy.visible_sections(actor=actor, case=self.case).chronology:
             raise Http404("No such case")
         return selectors.note_list(actor=actor, case=self.case)
 
@@ -147,6 +153,7 @@ class CaseNoteViewSet(CaseChildMixin, mixins.ListModelMixin, mixins.RetrieveMode
     @extend_schema(request=NoteCreateSerializer, responses={201: NoteSerializer})
     def create(self, request: Request, *args: object, **kwargs: object) -> Response:
         case = self.case
+        self.get_queryset()  # 404 before any write when the chronology is not shared
         incoming = NoteCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         note = services.case_note_add(actor=self.require_actor(), case=case,
@@ -180,6 +187,7 @@ class InvolvementViewSet(CaseChildMixin, mixins.ListModelMixin, mixins.RetrieveM
         involvement = services.involvement_add(
             actor=self.require_actor(), case=case, agency=agency, basis=values["basis"],
             role=values["role"], override_reason=values["override_reason"],
+            works_with=values["works_with"],
             sharing_basis=InvolvementCreateSerializer.basis(values))
         fresh = self.get_queryset().get(pk=involvement.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
@@ -194,5 +202,20 @@ class InvolvementViewSet(CaseChildMixin, mixins.ListModelMixin, mixins.RetrieveM
         incoming.is_valid(raise_exception=True)
         services.involvement_end(actor=self.require_actor(), involvement=involvement,
                                  reason=incoming.validated_data["reason"])
+        fresh = self.get_queryset().get(pk=involvement.pk)
+        return Response(self.get_serializer(fresh).data)
+
+    @extend_schema(request=InvolvementScopeSerializer, responses=InvolvementSerializer)
+    @action(detail=True, methods=["post"])
+    def scope(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """Widen or narrow what the involved agency sees (a manager of the lead agency), with a
+        reason, inside what its purpose allows. 400 when outside it; 409 when ended or lead."""
+        involvement = self.get_object()
+        incoming = InvolvementScopeSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        services.involvement_scope_change(
+            actor=self.require_actor(), involvement=involvement,
+            sections=incoming.validated_data["sections"],
+            reason=incoming.validated_data["reason"])
         fresh = self.get_queryset().get(pk=involvement.pk)
         return Response(self.get_serializer(fresh).data)

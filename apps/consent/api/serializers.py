@@ -147,6 +147,14 @@ class WhyReasonSerializer(serializers.Serializer):
     sharing_basis = SharingBasisRecordSerializer(allow_null=True)
     agreement = serializers.SerializerMethodField()
     consent_withdrawn = serializers.BooleanField()
+    sections = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the agency sees of the case (its scope, in words).")
+    hidden = serializers.ListField(child=serializers.CharField(),
+                                   help_text="What is not shared with the agency.")
+    scope_since = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the access ends by itself (MARAC), or null.")
 
     def get_agreement(self, obj) -> dict | None:
         if obj.agreement is None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -11,29 +11,20 @@ from rest_framework.response import Response
 
 from apps.agencies.actor import Actor
 from apps.audit.services import access_record
-from apps.cases.models import CasePerson, InvolvementRole
 from apps.core.api.viewsets import ScopedGenericViewSet
 from apps.people.api.serializers import PersonCreateSerializer, PersonSerializer
 from apps.people.models import Person
-from apps.people.selectors import person_find_duplicates, person_list
+from apps.people.selectors import (
+    person_find_duplicates,
+    person_list,
+    with_contact_visibility,
+)
 from apps.people.services import person_create
 
 PossibleMatches = inline_serializer("PossibleMatches", fields={
     "detail": serializers.CharField(),
     "possible_matches": serializers.ListField(child=serializers.UUIDField()),
 })
-
-
-def with_address_visibility(people: QuerySet[Person], *, actor: Actor) -> QuerySet[Person]:
-    """Annotate ``address_shown`` in the same query: the set-wise form of
-    ``people.selectors.person_address_visible`` (same rule, no query per row)."""
-    leads_a_case = CasePerson.objects.filter(
-        person=OuterRef("pk"), case__involvements__agency_id=actor.agency_id,
-        case__involvements__role=InvolvementRole.LEAD,
-        case__involvements__ended_at__isnull=True,
-    )
-    return people.annotate(address_shown=Q(address_restricted=False)
-                           | Q(created_by_agency_id=actor.agency_id) | Exists(leads_a_case))
 
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -46,7 +37,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def selector_queryset(self, actor: Actor | None) -> QuerySet[Person]:
         people = person_list(actor=actor)
-        return with_address_visibility(people, actor=actor) if actor else people
+        return with_contact_visibility(people, actor=actor) if actor else people
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         person = self.get_object()
