@@ -89,10 +89,10 @@ INSERT INTO auth_group (id, name)
 SELECT {GROUP_BASE} + k, 'bench-agency-' || lpad(k::text, 3, '0')
 FROM generate_series(0, {AGENCIES - 1}) k;
 INSERT INTO agencies_agency (id, created_at, updated_at, name, kind, sector, charity_number,
-  company_number, ods_code, active, group_id)
+  company_number, ods_code, active, group_id, works_with_person_causing_harm)
 SELECT {agency_uuid_sql('k')}, now(), now(), 'Bench agency ' || lpad(k::text, 3, '0'),
   (ARRAY['statutory','voluntary','social_enterprise','private'])[1 + k % 4], 'other', '', '', '',
-  true, {GROUP_BASE} + k
+  true, {GROUP_BASE} + k, false
 FROM generate_series(0, {AGENCIES - 1}) k;
 INSERT INTO agencies_service (id, created_at, updated_at, name, description, eligibility,
   referral_criteria, needs, area, response_target_hours, accepting_referrals, capacity_note,
@@ -147,11 +147,13 @@ FROM generate_series(1, {n_cases}) i;
 """),
         ("involvements", f"""
 INSERT INTO cases_involvement (id, created_at, updated_at, role, basis, started_at, ended_at,
-  end_reason, agency_id, case_id, ended_by_id, key_worker_id, started_by_id)
+  end_reason, agency_id, case_id, ended_by_id, key_worker_id, started_by_id, works_with,
+  sections, scope_reason)
 SELECT md5('bench-i' || i || '-' || s)::uuid, now(), now(),
   CASE WHEN s = 1 THEN 'lead' ELSE 'partner' END, 'Bench', now() - interval '30 days', NULL, '',
   {agency_uuid_sql('ag')}, md5('bench-c' || i)::uuid, NULL,
-  CASE WHEN ag = 0 AND i % 2 = 0 THEN {USER_BASE} + i % {big_users} END, {USER_BASE}
+  CASE WHEN ag = 0 AND i % 2 = 0 THEN {USER_BASE} + i % {big_users} END, {USER_BASE}, 'victim',
+  ARRAY['identity','contact','people','risk','chronology','plan']::varchar[], ''
 FROM generate_series(1, {n_cases}) i CROSS JOIN LATERAL {slots()} AS v(s, ag);
 """),
         ("case grants", f"""

@@ -177,13 +177,16 @@ def case_sections(*, actor: Actor, case: Case) -> Visible:
     return Visible(sections)
 
 
-def case_list_annotate_sections(cases: QuerySet[Case], *, actor: Actor) -> QuerySet[Case]:
-    """Annotate ``shows_risk`` and ``shows_chronology`` on a list of visible cases (one probe
-    of the grant table per row each), for list views that show a risk level or summary."""
-    return cases.annotate(
-        shows_risk=_granted(actor=actor, codename=SECTION_CODENAMES[Section.RISK]),
-        shows_chronology=_granted(actor=actor, codename=SECTION_CODENAMES[Section.CHRONOLOGY]),
-    )
+def cases_mark_sections(*, actor: Actor | None, cases: list[Case],
+                        sections: tuple[str, ...] = (Section.RISK, Section.CHRONOLOGY)) -> None:
+    """Set ``shows_risk`` / ``shows_chronology`` on a page of visible cases, for list views
+    that show a risk level or a summary: one query per section for the whole page, so a list
+    never shows what the case page would hide."""
+    ids = [case.pk for case in cases]
+    for section in sections:
+        shown = visible_case_ids(actor=actor, case_ids=ids, section=section) if ids else set()
+        for case in cases:
+            setattr(case, f"shows_{section}", case.pk in shown)
 
 
 @dataclass(frozen=True)
@@ -216,9 +219,13 @@ def case_list_filtered(*, actor: Actor | None, filters: MyWorkFilters) -> QueryS
 
 def my_work(*, actor: Actor | None, filters: MyWorkFilters, cursor: str | None = None,
             page_size: int = 25) -> Page:
-    """The acting agency's cases, most recently active first, by keyset pagination."""
-    return keyset_page(case_list_filtered(actor=actor, filters=filters),
+    """The acting agency's cases, most recently active first, by keyset pagination. Each row
+    carries ``shows_risk``: whether the risk section is shared with the actor (one query for
+    the page, so a list never shows a risk level its case page would hide)."""
+    page = keyset_page(case_list_filtered(actor=actor, filters=filters),
                        ordering=MY_WORK_ORDERING, cursor=cursor, page_size=page_size)
+    cases_mark_sections(actor=actor, cases=page.items, sections=(Section.RISK,))
+    return page
 
 
 def note_list(*, actor: Actor, case: Case) -> QuerySet[CaseNote]:

@@ -363,6 +363,7 @@ def involvement_scope_change(*, actor: Actor, involvement: Involvement, sections
     """A manager of the lead agency widens or narrows what an involvement may see, with a
     reason, inside what its purpose allows (never the victim's contact and location for an
     agency working with the person causing harm). Grants follow in the same transaction."""
+    actor_require_writer(actor=actor)
     reason = (reason or "").strip()
     wanted = set(sections or ())
     if not reason:

@@ -74,7 +74,7 @@ class CaseSerializer(serializers.ModelSerializer):
         visible = self.context.get("visible")
         if isinstance(visible, Visible):
             return set(visible.sections)
-        # Lists: annotated by cases.selectors.case_list_annotate_sections.
+        # Lists: marked by cases.selectors.cases_mark_sections.
         shown = {Section.IDENTITY}
         if getattr(case, "shows_risk", False):
             shown.add(Section.RISK)
