@@ -109,13 +109,23 @@ def bench_actor(agency_number: int):
 
 
 def visible_case_ids(actor, count: int = 50) -> list:
-    from django.db import connection
+    """The cases whose pages are measured. The bulk load grants only the case levels (view,
+    contribute, manage); these cases also get their section grants from their involvements'
+    scopes, so the measured case page renders every section, as a real one does."""
+    from django.db import connection, transaction
+
+    from apps.cases.models import Case
+    from apps.cases.permissions import case_permissions_sync
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT case_id FROM cases_involvement WHERE agency_id = %s "
                        "AND ended_at IS NULL ORDER BY case_id LIMIT %s",
                        [actor.agency_id, count])
-        return [row[0] for row in cursor.fetchall()]
+        case_ids = [row[0] for row in cursor.fetchall()]
+    with transaction.atomic():
+        for case in Case.objects.filter(pk__in=case_ids):
+            case_permissions_sync(case=case)
+    return case_ids
 
 
 def clients_for(actor):

@@ -99,6 +99,13 @@ def default_sections(*, role: str, works_with: str) -> list[str]:
     return ordered(scope_for(role=role, works_with=works_with).default)
 
 
+def scope_choices(*, role: str, works_with: str) -> list[tuple[str, str]]:
+    """The sections a scope change may offer for this involvement (its widest scope, and
+    always "only our own actions")."""
+    widest = scope_for(role=role, works_with=works_with).widest
+    return [(s.value, s.label) for s in Section if s.value in widest | {Section.PLAN_OWN}]
+
+
 def allowed(*, role: str, works_with: str, sections: set[str] | frozenset[str]) -> bool:
     """Whether ``sections`` lies inside what the involvement's basis allows. Identity is
     always part of a scope: nobody works on a case without knowing whom it is about."""

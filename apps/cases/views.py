@@ -21,7 +21,7 @@ from apps.cases.forms import (
     NoteForm,
 )
 from apps.cases.models import Case
-from apps.cases.sections import Section, scope_for
+from apps.cases.sections import scope_choices
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 from apps.people.selectors import person_find_duplicates, person_list
@@ -253,8 +253,7 @@ def involvement_scope(request: HttpRequest, case_id: str, involvement_id: str) -
     policy.require_manage(actor=request.actor, case=case, hide=True)
     involvement = selectors.involvement_get(case=case, involvement_id=involvement_id,
                                             exclude_lead=True)
-    widest = scope_for(role=involvement.role, works_with=involvement.works_with).widest
-    choices = [(s.value, s.label) for s in Section if s.value in widest | {Section.PLAN_OWN}]
+    choices = scope_choices(role=involvement.role, works_with=involvement.works_with)
     form = InvolvementScopeForm(request.POST or None, choices=choices,
                                 initial={"sections": involvement.sections})
     if request.method == "POST" and form.is_valid():

@@ -48,6 +48,8 @@ def test_marac_journey(visitor, world):
     visitor.check()
     page.get_by_label("Visible high risk").check()
     page.get_by_label("Yes", exact=True).check()
+    # Nothing is pre-selected: the referrer chooses the basis the MARAC listing records.
+    page.get_by_label("Lawful basis for sharing").select_option("crime_prevention")
     page.get_by_label("Why sharing with the MARAC is necessary and proportionate").fill(
         "Risk of serious harm.")
     page.get_by_role("button", name="Send referral").click()
@@ -65,6 +67,10 @@ def test_marac_journey(visitor, world):
     visitor.check()
     referral.refresh_from_db()
     assert referral.status == "listed"
+    # Each MARAC involvement rests on the basis the referrer chose, not "vital interests".
+    marac_bases = set(case.involvements.filter(role="marac").values_list(
+        "sharing_basis__lawful_basis", flat=True))
+    assert marac_bases == {"crime_prevention"}
 
     # 3. The partner agency submits its research.
     _switch(visitor, world.partner_practitioner)

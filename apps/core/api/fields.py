@@ -41,9 +41,10 @@ class TextField(CharField):
         super().__init__(max_length=max_length, **kwargs)
 
 
-class DateField(serializers.DateField):
-    """A date inside the window of its ``kind``: ``birth``, ``event`` (1900 to today) or
-    ``planned`` (2000 to five years ahead)."""
+class _DateWindow:
+    """A date (or the day of a date and time) inside the window of its ``kind``: ``birth``,
+    ``event`` (1900 to today) or ``planned`` (2000 to five years ahead), stated in the help
+    text (and so in the schema)."""
 
     def __init__(self, *, kind: str, **kwargs: Any) -> None:
         self.kind = kind
@@ -58,17 +59,9 @@ class DateField(serializers.DateField):
             DateRangeValidator(self.kind, self.label or label_from_name(field_name)))
 
 
-class DateTimeField(serializers.DateTimeField):
-    """A date and time whose day is inside the window of its ``kind`` (see ``DateField``)."""
+class DateField(_DateWindow, serializers.DateField):
+    """A date inside the window of its ``kind``."""
 
-    def __init__(self, *, kind: str, **kwargs: Any) -> None:
-        self.kind = kind
-        window = DateRangeValidator(kind).describe()
-        kwargs["help_text"] = f"{kwargs['help_text']} {window}" if kwargs.get(
-            "help_text") else window
-        super().__init__(**kwargs)
 
-    def bind(self, field_name: str, parent: Any) -> None:
-        super().bind(field_name, parent)
-        self.validators.append(
-            DateRangeValidator(self.kind, self.label or label_from_name(field_name)))
+class DateTimeField(_DateWindow, serializers.DateTimeField):
+    """A date and time whose day is inside the window of its ``kind``."""
