@@ -280,11 +280,11 @@ def case_people(*, actor: Actor, case: Case, visible: Visible) -> QuerySet[CaseP
     to others on the same case (a relationship to someone outside the case would reveal a
     person the actor may not see) with the people section, else the subject only. Each row is
     annotated ``contact_shown`` / ``address_shown`` by the one rule in people.selectors."""
-    from apps.people.selectors import contact_visibility
+    from apps.people.selectors import contact_visibility_on_case
 
     links = CasePerson.objects.filter(case=case).select_related("person").order_by("created_at")
     if visible.contact:
-        links = links.annotate(**contact_visibility(actor=actor, person="person"))
+        links = links.annotate(**contact_visibility_on_case(actor=actor))
     if not visible.people:
         return links.filter(role="subject")
     on_case = Relationship.objects.filter(
