@@ -179,14 +179,20 @@ def case_sections(*, actor: Actor, case: Case) -> Visible:
 
 def cases_mark_sections(*, actor: Actor | None, cases: list[Case],
                         sections: tuple[str, ...] = (Section.RISK, Section.CHRONOLOGY)) -> None:
-    """Set ``shows_risk`` / ``shows_chronology`` on a page of visible cases, for list views
-    that show a risk level or a summary: one query per section for the whole page, so a list
-    never shows what the case page would hide."""
-    ids = [case.pk for case in cases]
-    for section in sections:
-        shown = visible_case_ids(actor=actor, case_ids=ids, section=section) if ids else set()
-        for case in cases:
-            setattr(case, f"shows_{section}", case.pk in shown)
+    """Set ``shows_<section>`` on a page of cases the actor sees, for list views that show a
+    risk level or a summary: one query for the whole page, so a list never shows what the
+    case page would hide."""
+    names = [f"shows_{section}" for section in sections]
+    shown: dict = {}
+    if cases and actor is not None:
+        rows = Case.objects.filter(pk__in=[case.pk for case in cases]).annotate(**{
+            name: _granted(actor=actor, codename=SECTION_CODENAMES[section])
+            for name, section in zip(names, sections, strict=True)})
+        shown = {row[0]: row[1:] for row in rows.values_list("pk", *names)}
+    for case in cases:
+        flags = shown.get(case.pk, (False,) * len(names))
+        for name, flag in zip(names, flags, strict=True):
+            setattr(case, name, bool(flag))
 
 
 @dataclass(frozen=True)
