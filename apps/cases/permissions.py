@@ -55,7 +55,8 @@ def case_permission_ids() -> dict[str, int]:
     )
 
 
-def _open_action_owners(*, case: Case) -> set:
+def open_action_owners(*, case: Case) -> set:
+    """The agencies that own open actions on the case (one query)."""
     from apps.action_plans.models import Action, ActionStatus
 
     return set(Action.objects.filter(plan__case=case, status=ActionStatus.OPEN)
@@ -87,7 +88,7 @@ def expected_grants(*, case: Case) -> tuple[set[tuple[int, str]], set[tuple[int,
     """
     involvements = list(case.involvements.active().select_related("agency"))
     now = timezone.now()
-    owners = (_open_action_owners(case=case)
+    owners = (open_action_owners(case=case)
               if any(inv.ends_at is not None and inv.ends_at <= now for inv in involvements)
               else set())
     codenames = {inv.pk: involvement_codenames(inv, now=now, action_owners=owners)

@@ -24,7 +24,7 @@ from apps.cases.models import (
     NoteKind,
     NoteVisibility,
 )
-from apps.cases.permissions import case_permissions_sync
+from apps.cases.permissions import case_permissions_sync, open_action_owners
 from apps.core.exceptions import ServiceError, TransitionNotAllowed
 from apps.people.models import Person, RelationshipKind
 from apps.people.services import person_create, relationship_add
@@ -425,8 +425,6 @@ def involvement_expire(*, involvement_id: Any, now=None) -> Involvement | None:
     note and an audit row. While its agency still owns open actions on the case it narrows to
     identity and those actions instead, and ends at a later sweep once they are closed.
     Returns the involvement when it changed, else None."""
-    from apps.action_plans.models import Action, ActionStatus
-
     now = now or timezone.now()
     with transaction.atomic():
         involvement = Involvement.objects.select_for_update().select_related(
@@ -435,9 +433,7 @@ def involvement_expire(*, involvement_id: Any, now=None) -> Involvement | None:
                 or involvement.ends_at is None or involvement.ends_at > now):
             return None
         case = Case.objects.select_for_update().get(pk=involvement.case_id)
-        owns_open = Action.objects.filter(plan__case=case, owner_agency_id=involvement.agency_id,
-                                          status=ActionStatus.OPEN).exists()
-        if owns_open:
+        if involvement.agency_id in open_action_owners(case=case):
             narrowed = scope_policy.ordered(scope_policy.MARAC_ACTIONS_ONLY)
             if involvement.sections == narrowed:
                 return None
