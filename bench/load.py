@@ -20,6 +20,8 @@ GROUP_BASE = 1_000_000  # auth_group.id = GROUP_BASE + agency number
 USER_BASE = 1_000_000  # auth_user.id = USER_BASE + user number
 LARGEST = 0
 SMALLEST = AGENCIES - 1
+# Every size of agency the bench measures: its share of the cases, and its number.
+MEASURED_AGENCIES = (("largest", LARGEST), ("25%", 1), ("9%", 2), ("smallest", SMALLEST))
 
 
 @dataclass(frozen=True)

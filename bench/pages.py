@@ -48,7 +48,7 @@ def url_exists(path: str) -> bool:
 def page_specs(*, actor: Actor, case_ids: list) -> list[PageSpec]:
     """The measured pages for one actor. ``case_ids`` are cases the actor may see (the case
     page cycles through them so that no single row stays hot)."""
-    from apps.cases.selectors import case_list
+    from apps.cases.selectors import MyWorkFilters, case_list, case_list_filtered
     from apps.notifications.selectors import notification_list
     from apps.referrals.selectors import inbox_queryset, referral_list
 
@@ -72,6 +72,18 @@ def page_specs(*, actor: Actor, case_ids: list) -> list[PageSpec]:
         return referral_list(actor=actor).filter(from_agency_id=agency_id).order_by(
             "-created_at", "-pk")[:PAGE_ROWS]
 
+    def my_work_filtered_qs() -> QuerySet:  # a filter that matches few of the agency's rows
+        return case_list_filtered(actor=actor, filters=MyWorkFilters(
+            status="closed", risk_level="high")).order_by("-last_activity_at", "-pk")[:PAGE_ROWS]
+
+    def awaiting_qs() -> QuerySet:
+        return inbox_queryset(actor=actor, tab="awaiting").order_by(
+            "-submitted_at", "-pk")[:PAGE_ROWS]
+
+    def outgoing_declined_qs() -> QuerySet:
+        return referral_list(actor=actor).filter(from_agency_id=agency_id, status="declined"
+                                                 ).order_by("-created_at", "-pk")[:PAGE_ROWS]
+
     def notifications_qs() -> QuerySet:
         return notification_list(actor=actor)[:PAGE_ROWS]
 
@@ -83,6 +95,8 @@ JOIN cases_involvement i ON i.case_id = c.id AND i.agency_id = %s AND i.ended_at
 JOIN people_person p ON p.id = c.subject_id
 JOIN agencies_agency a ON a.id = c.lead_agency_id
 ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 26"""
+    my_work_filtered_sql = my_work_sql.replace(
+        "ORDER BY", "WHERE c.status = 'closed' AND c.risk_level = 'high'\nORDER BY")
     case_sql = """
 SELECT c.*, p.* FROM cases_case c JOIN people_person p ON p.id = c.subject_id
 WHERE c.id = %s AND EXISTS (SELECT 1 FROM cases_involvement i WHERE i.case_id = c.id
@@ -94,6 +108,13 @@ ORDER BY r.submitted_at DESC, r.id DESC LIMIT 26"""
     outgoing_sql = """
 SELECT r.*, c.reference FROM referrals_referral r JOIN cases_case c ON c.id = r.case_id
 WHERE r.from_agency_id = %s ORDER BY r.created_at DESC, r.id DESC LIMIT 26"""
+    awaiting_sql = """
+SELECT r.*, c.reference FROM referrals_referral r JOIN cases_case c ON c.id = r.case_id
+WHERE r.to_agency_id = %s AND ((r.status = 'submitted' AND r.seen_at IS NOT NULL)
+  OR r.status = 'info_requested')
+ORDER BY r.submitted_at DESC, r.id DESC LIMIT 26"""
+    outgoing_declined_sql = outgoing_sql.replace(
+        "WHERE r.from_agency_id = %s", "WHERE r.from_agency_id = %s AND r.status = 'declined'")
     notifications_sql = """
 SELECT n.* FROM notifications_notification n WHERE n.recipient_id = %s AND n.agency_id = %s
 ORDER BY n.created_at DESC, n.id DESC LIMIT 26"""
@@ -104,12 +125,18 @@ ORDER BY n.created_at DESC, n.id DESC LIMIT 26"""
     specs = [
         PageSpec("my work", lambda k: "/cases/", False, my_work_qs, my_work_sql,
                  lambda k: [agency_id]),
+        PageSpec("my work closed high", lambda k: "/cases/?status=closed&risk_level=high",
+                 False, my_work_filtered_qs, my_work_filtered_sql, lambda k: [agency_id]),
         PageSpec("case page", case_url, False, case_qs, case_sql,
                  lambda k: [case_ids[k % len(case_ids)], agency_id]),
         PageSpec("referral inbox", lambda k: "/referrals/inbox/", False, inbox_qs, inbox_sql,
                  lambda k: [agency_id]),
+        PageSpec("inbox awaiting", lambda k: "/referrals/inbox/awaiting/", False, awaiting_qs,
+                 awaiting_sql, lambda k: [agency_id]),
         PageSpec("outgoing referrals", lambda k: "/referrals/outgoing/", False, outgoing_qs,
                  outgoing_sql, lambda k: [agency_id]),
+        PageSpec("outgoing declined", lambda k: "/referrals/outgoing/?status=declined", False,
+                 outgoing_declined_qs, outgoing_declined_sql, lambda k: [agency_id]),
         PageSpec("notifications", lambda k: "/notifications/", False, notifications_qs,
                  notifications_sql, lambda k: [user_id, agency_id]),
         PageSpec("API cases", lambda k: "/api/v1/cases/", True, my_work_qs, my_work_sql,

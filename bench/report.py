@@ -37,7 +37,9 @@ def markdown(results: dict) -> str:
     if delivery:
         lines += ["", f"Delivery: {delivery['delivered']} of {delivery['notifications']} "
                       f"notifications in {delivery['seconds']:.1f} s = "
-                      f"{delivery['per_second']:.0f} per second with one worker."]
+                      f"{delivery['per_second']:.0f} per second with one worker, "
+                      f"through SMTP on 127.0.0.1 ({delivery.get('emails', 0)} emails over "
+                      f"{delivery.get('smtp_connections', 0)} connections)."]
     return "\n".join(lines)
 
 

@@ -306,16 +306,29 @@ def _utc(epoch: float):
 
 def measure_delivery(redis_url: str, count: int) -> dict:
     """Write ``count`` notifications through the outbox, publish on commit to the private broker
-    and time one worker (concurrency 1) until every one is delivered."""
+    and time one worker (concurrency 1) until every one is delivered, its email sent through
+    a real SMTP server on 127.0.0.1 (``bench.smtp_sink``)."""
+    from bench.smtp_sink import smtp_sink
+    from config.celery import app
+
+    app.control.purge()
+    with smtp_sink() as (sink, port):
+        result = _delivery_run(redis_url=redis_url, count=count, smtp_port=port)
+        result["emails"] = len(sink.received)
+        result["smtp_connections"] = sink.connections
+    return result
+
+
+def _delivery_run(*, redis_url: str, count: int, smtp_port: int) -> dict:
     from django.db import transaction
 
     from apps.agencies.models import Membership
     from apps.notifications.models import DeliveryState, Notification
-    from bench.load import USER_BASE, Sizes  # noqa: F401
+    from bench.load import USER_BASE
     from config.celery import app
 
-    app.control.purge()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "REDIS_URL": redis_url}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "REDIS_URL": redis_url,
+           "BENCH_SMTP_PORT": str(smtp_port)}
     worker = subprocess.Popen(  # noqa: S603 - our own venv's celery
         [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "-c", "1",
          "--pool", "prefork", "-l", "warning", "--without-gossip", "--without-mingle",
@@ -366,7 +379,7 @@ def measure_delivery(redis_url: str, count: int) -> dict:
 def run(args) -> dict:
     from django.db import connection
 
-    from bench.load import LARGEST, SMALLEST, optional_tables
+    from bench.load import MEASURED_AGENCIES, optional_tables
     from bench.pages import page_specs, plan_text
 
     results: dict = {"scale": args.scale, "requests": args.requests,
@@ -380,7 +393,7 @@ def run(args) -> dict:
         results["rows"] = dict(cursor.fetchall())
     pages: list[dict] = []
     plans: dict = {}
-    for label, number in (("largest", LARGEST), ("smallest", SMALLEST)):
+    for label, number in MEASURED_AGENCIES:
         actor = bench_actor(number)
         browser, api = clients_for(actor)
         case_ids = visible_case_ids(actor)

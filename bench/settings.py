@@ -9,3 +9,9 @@ from config.settings.test import DATABASES
 DATABASES["default"]["NAME"] = os.environ.get("WRAPAROUND_BENCH_DB", "wraparound_bench")
 DATABASES["default"]["CONN_MAX_AGE"] = None
 DEBUG = False
+
+# The delivery measurement sends through a real SMTP server on 127.0.0.1 (bench.smtp_sink).
+if os.environ.get("BENCH_SMTP_PORT"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = "127.0.0.1"
+    EMAIL_PORT = int(os.environ["BENCH_SMTP_PORT"])

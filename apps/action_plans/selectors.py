@@ -59,7 +59,7 @@ def plan_for_case(*, case) -> ActionPlan | None:
 def plan_actions(*, case, visible: Visible | None = None,
                  agency_id: object = None) -> list[Action]:
     """The plan's actions as the actor's scope allows (``visible``, from
-    ``cases.selectors.case_sections``): none without a plan section, only ``agency_id``'s own
+    ``cases.selectors.case_access``): none without a plan section, only ``agency_id``'s own
     with the own-actions section. Without ``visible``: every action (internal use only)."""
     if visible is not None and not visible.plan:
         return []

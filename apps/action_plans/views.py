@@ -26,7 +26,7 @@ def _action_form(case, data=None) -> ActionForm:
 def _plan_page(request: HttpRequest, case, action_form=None, wishes_form=None,
                status: int = 200) -> HttpResponse:
     may = policy.case_abilities(actor=request.actor, case=case)
-    visible = policy.visible_sections(actor=request.actor, case=case)
+    visible = may.visible
     if not visible.plan:
         raise Http404("No such page")
     plan = selectors.plan_for_case(case=case)

@@ -40,6 +40,11 @@ class Actor:
     def is_agency_admin(self) -> bool:
         return self.role == Role.AGENCY_ADMIN
 
+    @property
+    def read_only(self) -> bool:
+        """Auditors read records; they never change anything."""
+        return self.role == Role.AUDITOR
+
 
 def active_memberships(*, user: User) -> list[Membership]:
     if not user.is_authenticated:
@@ -61,5 +66,5 @@ def actor_require_writer(*, actor: Actor | None) -> None:
 
     Called first in every write service that takes an actor, so the UI, the API and any
     other channel inherit the rule. ``None`` (system work: demo loading, sweeps) passes."""
-    if actor is not None and actor.role == Role.AUDITOR:
+    if actor is not None and actor.read_only:
         raise NotPermitted("Auditors can read records but cannot change them.")

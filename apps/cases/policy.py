@@ -15,9 +15,9 @@ already closed" is the service's ``TransitionNotAllowed``, not a policy refusal.
 Rules
 -----
 * A case's grants (``view_case``, ``contribute_case``, ``manage_case``) come from the
-  involvements (``apps.cases.permissions``); an auditor only ever views
-  (``selectors.case_capabilities``), and no write rule here holds for an auditor (this agrees
-  with ``actor_require_writer``, which the write services call first).
+  involvements (``apps.cases.permissions``); an auditor only ever views (``Actor.read_only``):
+  no write rule here holds for an auditor (this agrees with ``actor_require_writer``, which
+  the write services call first).
 * See a case: ``view_case`` (the selectors answer 404 otherwise).
 * Contribute (notes, people, checklists, actions, wishes, referrals): ``contribute_case``.
 * Update a case (status, risk, summary): ``manage_case`` (the lead agency).
@@ -41,7 +41,7 @@ Rules
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from django.http import Http404
@@ -50,7 +50,7 @@ from apps.agencies.actor import Actor
 from apps.agencies.models import Role
 from apps.cases.permissions import CONTRIBUTE, MANAGE, VIEW
 from apps.cases.sections import Visible
-from apps.cases.selectors import case_capabilities, case_sections
+from apps.cases.selectors import case_access
 from apps.core.exceptions import NotPermitted
 
 if TYPE_CHECKING:  # types only: the policy imports no other app at run time
@@ -72,7 +72,7 @@ def _active(actor: Actor | None) -> bool:
 
 def is_writer(*, actor: Actor | None) -> bool:
     """May this actor change anything at all? Auditors are read-only everywhere."""
-    return _active(actor) and actor.role != Role.AUDITOR
+    return _active(actor) and not actor.read_only
 
 
 # Cases --------------------------------------------------------------------------------------
@@ -80,11 +80,17 @@ def is_writer(*, actor: Actor | None) -> bool:
 
 @dataclass(frozen=True)
 class CaseAbilities:
-    """What the actor may do on one case (one read of the grants). Templates read
-    ``may.see``, ``may.contribute``, ``may.update``, ``may.manage``, ``may.refer``."""
+    """What the actor may do on one case, and which of its sections they see (one read of
+    the grants). Templates read ``may.see``, ``may.contribute``, ``may.update``,
+    ``may.manage``, ``may.refer``; ``may.visible`` is the sections."""
 
     held: frozenset[str]
     role: str
+    visible: Visible = field(default_factory=lambda: Visible(frozenset()))
+
+    @property
+    def read_only(self) -> bool:
+        return self.role == Role.AUDITOR  # as ``Actor.read_only``
 
     @property
     def see(self) -> bool:
@@ -92,11 +98,11 @@ class CaseAbilities:
 
     @property
     def contribute(self) -> bool:
-        return CONTRIBUTE in self.held and self.role != Role.AUDITOR
+        return CONTRIBUTE in self.held and not self.read_only
 
     @property
     def update(self) -> bool:
-        return MANAGE in self.held and self.role != Role.AUDITOR
+        return MANAGE in self.held and not self.read_only
 
     @property
     def manage(self) -> bool:
@@ -110,7 +116,8 @@ class CaseAbilities:
 def case_abilities(*, actor: Actor | None, case: Case) -> CaseAbilities:
     if not _active(actor):
         return CaseAbilities(held=frozenset(), role="")
-    return CaseAbilities(held=case_capabilities(actor=actor, case=case), role=actor.role)
+    held, visible = case_access(actor=actor, case=case)
+    return CaseAbilities(held=held, role=actor.role, visible=visible)
 
 
 def may_see_case(*, actor: Actor | None, case: Case) -> bool:
@@ -198,9 +205,7 @@ def may_act_on_referral(*, actor: Actor | None, referral: Referral,
 
 def visible_sections(*, actor: Actor | None, case: Case) -> Visible:
     """The sections of ``case`` the actor may see (empty when they may not see the case)."""
-    if not _active(actor):
-        return Visible(frozenset())
-    return case_sections(actor=actor, case=case)
+    return case_abilities(actor=actor, case=case).visible
 
 
 def may_see_section(*, actor: Actor | None, case: Case, section: str) -> bool:

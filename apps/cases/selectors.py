@@ -7,25 +7,21 @@ from uuid import UUID
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Now
 from django.http import Http404
 
 from apps.agencies.actor import Actor
-from apps.agencies.models import Role
-from apps.cases.emergency import live_emergency_accesses
 from apps.cases.models import (
     Case,
-    CaseGroupObjectPermission,
     CaseNote,
     CasePerson,
     CasePersonRole,
-    CaseUserObjectPermission,
     Involvement,
     InvolvementRole,
     NoteVisibility,
 )
-from apps.cases.permissions import VIEW
+from apps.cases.permissions import CONTRIBUTE, MANAGE, VIEW
 from apps.cases.sections import (
     MARAC_ACTIONS_ONLY,
     SECTION_BY_CODENAME,
@@ -33,6 +29,7 @@ from apps.cases.sections import (
     Section,
     Visible,
 )
+from apps.cases.visibility import CaseGrant, case_facts
 from apps.core.pagination import Page, keyset_page
 from apps.core.permissions import permission_id
 from apps.people.models import Relationship
@@ -62,36 +59,22 @@ def _timed_out(*, actor: Actor, case: object = None) -> QuerySet[Involvement]:
     )
 
 
-def _granted(*, actor: Actor, codename: str) -> Q:
+def _granted(*, actor: Actor, codename: str) -> CaseGrant:
     """Cases on which the acting agency's group, or the user acting for an involved agency,
     holds ``codename``. Only the acting agency counts, never the user's other agencies.
     An involvement past its ``ends_at`` counts as ended (unless its agency still owns open
-    actions on the case), as emergency access does once expired."""
-    group_grant = CaseGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), group_id=actor.membership.agency.group_id,
-        permission_id=_permission_id(codename),
-    )
-    user_grant = CaseUserObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), user_id=actor.user.pk,
-        permission_id=_permission_id(codename),
-    )
-    involved = Involvement.objects.filter(
-        case=OuterRef("pk"), agency_id=actor.agency_id, ended_at__isnull=True
-    )
-    timed_out = ~Exists(_timed_out(actor=actor).exclude(
-        _open_owned_actions(agency_id=actor.agency_id)))
-    if codename in _NARROWED_AWAY:
-        # Past its end, an involvement kept for its open actions sees only those.
-        timed_out = ~Exists(_timed_out(actor=actor))
-    if codename != VIEW:
-        return (Q(Exists(group_grant)) | (Q(Exists(user_grant)) & Q(Exists(involved)))) & Q(
-            timed_out)
-    # Emergency access counts only while it has not expired, even if the sweep is late.
-    emergency = live_emergency_accesses().filter(
-        case=OuterRef("pk"), user_id=actor.user.pk, agency_id=actor.agency_id,
-    )
-    return (Q(Exists(group_grant)) & Q(timed_out)) | (
-        Q(Exists(user_grant)) & ((Q(Exists(involved)) & Q(timed_out)) | Q(Exists(emergency))))
+    actions on the case), as emergency access does once expired. The rule, in SQL, is in
+    ``apps.cases.visibility``."""
+    return CaseGrant(codename=codename, group_id=actor.membership.agency.group_id,
+                     user_id=actor.user.pk, agency_id=actor.agency_id, **_rule_for(codename))
+
+
+def _rule_for(codename: str) -> dict[str, bool]:
+    """How the rule treats ``codename``: whether a timed involvement kept for its open
+    actions loses it (``narrowed``), and whether break-glass access gives it (view and the
+    sections, never contributing or managing)."""
+    return {"narrowed": codename in _NARROWED_AWAY,
+            "emergency": codename not in (CONTRIBUTE, MANAGE)}
 
 
 def case_list(*, actor: Actor | None) -> QuerySet[Case]:
@@ -131,50 +114,20 @@ def case_for_emergency_access(*, reference: str) -> Case | None:
     return Case.objects.filter(reference=reference).first()
 
 
-def case_capabilities(*, actor: Actor, case: Case) -> frozenset[str]:
-    """The case permissions (view/contribute/manage) the actor holds on ``case``.
-
-    Grants belong to the agency; what a member may do with them also depends on their role:
-    an auditor only ever views."""
-    group_perms = CaseGroupObjectPermission.objects.filter(
-        content_object=case, group_id=actor.membership.agency.group_id
-    ).values_list("permission__codename", flat=True)
-    user_perms = CaseUserObjectPermission.objects.filter(
-        content_object=case, user_id=actor.user.pk,
-        content_object__involvements__agency_id=actor.agency_id,
-        content_object__involvements__ended_at__isnull=True,
-    ).values_list("permission__codename", flat=True)
-    held = frozenset(group_perms.union(user_perms))
-    if actor.role == Role.AUDITOR:  # auditors read; they never change case data
-        return held & {VIEW}
-    return held
-
-
-def case_sections(*, actor: Actor, case: Case) -> Visible:
-    """The sections of ``case`` the acting agency (or the named user acting for it) may see:
-    one query over the actor's section grants on the case. A timed involvement past its end
-    that is kept for its open actions sees only identity and its own actions, even before
-    the sweep has narrowed it."""
-    codenames = list(SECTION_CODENAMES.values())
-    group_perms = CaseGroupObjectPermission.objects.filter(
-        content_object=case, group_id=actor.membership.agency.group_id,
-        permission__codename__in=codenames,
-    ).values_list("permission__codename", flat=True)
-    involved = Involvement.objects.filter(case=case, agency_id=actor.agency_id,
-                                          ended_at__isnull=True)
-    emergency = live_emergency_accesses().filter(
-        case=case, user_id=actor.user.pk, agency_id=actor.agency_id)
-    user_perms = CaseUserObjectPermission.objects.filter(
-        Exists(involved) | Exists(emergency), content_object=case, user_id=actor.user.pk,
-        permission__codename__in=codenames,
-    ).values_list("permission__codename", flat=True)
-    expired = _timed_out(actor=actor, case=case).order_by().annotate(
-        marker=Value("expired")).values_list("marker", flat=True)
-    held = set(group_perms.union(user_perms, expired))
-    sections = {SECTION_BY_CODENAME[c] for c in held if c in SECTION_BY_CODENAME}
-    if "expired" in held:
-        sections &= MARAC_ACTIONS_ONLY
-    return Visible(sections)
+def case_access(*, actor: Actor, case: Case) -> tuple[frozenset[str], Visible]:
+    """The levels (view, contribute, manage) and the sections the actor holds on ``case``,
+    in one query, by the same rule as every list (``_granted``). A timed involvement past
+    its end that is kept for its open actions sees only identity and its own actions, even
+    before the sweep has narrowed it. What a member may do with the levels also depends on
+    their role (``apps.cases.policy``)."""
+    facts = case_facts(case_id=case.pk, group_id=actor.membership.agency.group_id,
+                       user_id=actor.user.pk, agency_id=actor.agency_id)
+    held = frozenset(codename for codename in (VIEW, CONTRIBUTE, MANAGE,
+                                               *SECTION_CODENAMES.values())
+                     if facts.holds(codename=codename, **_rule_for(codename)))
+    if VIEW not in held:  # nothing of a case the actor may not see
+        return frozenset(), Visible(frozenset())
+    return held, Visible({SECTION_BY_CODENAME[c] for c in held if c in SECTION_BY_CODENAME})
 
 
 def cases_mark_sections(*, actor: Actor | None, cases: list[Case],

@@ -50,7 +50,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 def _case_context(request: HttpRequest, case: object, note_form: NoteForm | None = None) -> dict:
     actor = request.actor
     may = policy.case_abilities(actor=actor, case=case)
-    visible = policy.visible_sections(actor=actor, case=case)
+    visible = may.visible
     involvements = list(selectors.involvement_list(case=case))
     for involvement in involvements:
         involvement.may_set_key_worker = (

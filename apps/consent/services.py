@@ -262,8 +262,6 @@ def consent_record(*, actor: Actor, person: Person, given_by: str, given_on: dat
     if not scope_agencies and not kinds:
         raise ServiceError("Select the agencies, or kinds of agency, the person agreed to "
                            "share with.", field="scope_agencies")
-    if actor.role == Role.AUDITOR:
-        raise NotPermitted("Auditors cannot record consent.")
     with transaction.atomic():
         consent = ConsentRecord.objects.create(
             person=person, given_by=given_by, given_on=given_on, method=method,
@@ -285,8 +283,6 @@ def consent_withdraw(*, actor: Actor, consent: ConsentRecord, note: str) -> Cons
     note = (note or "").strip()
     if not note:
         raise ServiceError("Enter a note about the withdrawal.", field="note")
-    if actor.role == Role.AUDITOR:
-        raise NotPermitted("Auditors cannot withdraw consent.")
     with transaction.atomic():
         consent = ConsentRecord.objects.select_for_update().get(pk=consent.pk)
         if consent.withdrawn:

@@ -36,13 +36,24 @@ def notification_get(*, actor: Actor | None, notification_id: object) -> Notific
         raise Http404("No such notification") from exc
 
 
-def unread_count(*, actor: Actor | None) -> int:
-    """For the header badge: one indexed query (partial index on unread rows, by recipient
-    and agency)."""
+UNREAD_BADGE_LIMIT = 99
+
+
+def unread_count(*, actor: Actor | None, limit: int | None = None) -> int:
+    """Unread notifications of the acting agency: one indexed query (partial index on unread
+    rows, by recipient and agency). With ``limit``, it reads at most ``limit`` rows, so it
+    costs the same whatever the backlog (the header badge)."""
     if actor is None or not actor.user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient_id=actor.user.pk, agency_id=actor.agency_id,
-                                       read_at__isnull=True).count()
+    unread = Notification.objects.filter(
+        recipient_id=actor.user.pk, agency_id=actor.agency_id, read_at__isnull=True)
+    return unread.count() if limit is None else unread.order_by()[:limit].count()
+
+
+def unread_badge(*, actor: Actor | None) -> str:
+    """The header's unread count as shown: "3", or "99+" past 99 (a bounded count)."""
+    count = unread_count(actor=actor, limit=UNREAD_BADGE_LIMIT + 1)
+    return f"{UNREAD_BADGE_LIMIT}+" if count > UNREAD_BADGE_LIMIT else str(count)
 
 
 def email_mode(user) -> str:

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -187,57 +187,85 @@ def outbox_sweep(*, batch: int = 500) -> int:
     return len(ids)
 
 
-def _email_mode(user_id: int) -> str:
-    pref = NotificationPreference.objects.filter(user_id=user_id).first()
-    return pref.email_mode if pref else EmailMode.IMMEDIATE
-
-
 def _site_link(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def _still_member(*, user_id: int, agency_id: UUID | None) -> bool:
-    """Only an active member of the notification's agency is emailed about it: someone who
-    left that agency since is not told of its work (the row stays, listed for nobody)."""
+def _to_email(rows: list[Notification]) -> set:
+    """Which of ``rows`` to email (two queries for the batch): not emailed yet, to a
+    recipient with an address who wants immediate email and is still an active member of
+    the notification's agency (someone who left that agency is not told of its work; the
+    row stays, listed for nobody)."""
     from apps.agencies.models import Membership
 
-    return agency_id is not None and Membership.objects.active().filter(
-        user_id=user_id, agency_id=agency_id).exists()
+    candidates = [row for row in rows if row.emailed_at is None and row.recipient.email
+                  and row.agency_id is not None]
+    if not candidates:
+        return set()
+    users = {row.recipient_id for row in candidates}
+    modes = dict(NotificationPreference.objects.filter(user_id__in=users)
+                 .values_list("user_id", "email_mode"))
+    members = set(Membership.objects.active().filter(
+        user_id__in=users, agency_id__in={row.agency_id for row in candidates},
+    ).values_list("user_id", "agency_id"))
+    return {row.pk for row in candidates
+            if modes.get(row.recipient_id, EmailMode.IMMEDIATE) == EmailMode.IMMEDIATE
+            and (row.recipient_id, row.agency_id) in members}
+
+
+def _message(row: Notification, *, connection) -> EmailMessage:
+    return EmailMessage(
+        subject="You have a new notification in Wraparound",
+        body=(f"{row.title}.\n\nIt is about your work for {row.agency}. "
+              "Sign in to Wraparound, acting for that agency, to read it:\n"
+              f"{_site_link(row.url)}\n"),
+        to=[row.recipient.email], connection=connection)
+
+
+def notifications_deliver(*, notification_ids: list) -> int:
+    """Deliver a batch of notifications exactly once: email the immediate-mode recipients
+    over ONE mail connection, mark the rows delivered. A fixed number of queries per batch.
+
+    Rows another worker is delivering are skipped (``SKIP LOCKED``), as are rows already
+    delivered or dead (a duplicate publish). A row whose email fails is marked ``failed``
+    with its next attempt (the outbox sweep retries it); the others still go. Returns how
+    many were delivered."""
+    with transaction.atomic():
+        rows = list(Notification.objects.select_for_update(of=("self",), skip_locked=True)
+                    .select_related("recipient", "agency").filter(pk__in=notification_ids)
+                    .exclude(state__in=(DeliveryState.DELIVERED, DeliveryState.DEAD)))
+        if not rows:
+            return 0
+        now = timezone.now()
+        to_email = _to_email(rows)
+        mail = get_connection()
+        try:
+            for row in rows:
+                if row.pk in to_email:
+                    try:
+                        mail.open()  # once: a no-op while the connection is open
+                        _message(row, connection=mail).send()
+                    except Exception as exc:
+                        row.state = DeliveryState.FAILED
+                        row.last_error = f"email: {type(exc).__name__}"[:500]
+                        row.next_attempt_at = now + backoff(row.attempts + 1)
+                        mail.close()  # the next message opens a fresh connection
+                        continue
+                    row.emailed_at = now
+                row.state = DeliveryState.DELIVERED
+                row.delivered_at = now
+                row.next_attempt_at = None
+        finally:
+            mail.close()
+        Notification.objects.bulk_update(rows, ["state", "last_error", "next_attempt_at",
+                                                "delivered_at", "emailed_at"])
+        return sum(row.state == DeliveryState.DELIVERED for row in rows)
 
 
 def notification_deliver(*, notification_id: UUID | str) -> bool:
-    """Deliver one notification exactly once: email immediate-mode users, mark delivered.
-
-    Returns False when it was already delivered (a duplicate publish) or is dead."""
-    with transaction.atomic():
-        row = (Notification.objects.select_for_update(of=("self",))
-               .select_related("recipient", "agency").filter(pk=notification_id).first())
-        if row is None or row.state in (DeliveryState.DELIVERED, DeliveryState.DEAD):
-            return False
-        now = timezone.now()
-        if (row.emailed_at is None and row.recipient.email
-                and _email_mode(row.recipient_id) == EmailMode.IMMEDIATE
-                and _still_member(user_id=row.recipient_id, agency_id=row.agency_id)):
-            try:
-                send_mail(
-                    subject="You have a new notification in Wraparound",
-                    message=(f"{row.title}.\n\nIt is about your work for {row.agency}. "
-                             "Sign in to Wraparound, acting for that agency, to read it:\n"
-                             f"{_site_link(row.url)}\n"),
-                    from_email=None, recipient_list=[row.recipient.email],
-                )
-            except Exception as exc:
-                row.state = DeliveryState.FAILED
-                row.last_error = f"email: {type(exc).__name__}"[:500]
-                row.next_attempt_at = now + backoff(row.attempts + 1)
-                row.save(update_fields=["state", "last_error", "next_attempt_at"])
-                return False
-            row.emailed_at = now
-        row.state = DeliveryState.DELIVERED
-        row.delivered_at = now
-        row.next_attempt_at = None
-        row.save(update_fields=["state", "delivered_at", "emailed_at", "next_attempt_at"])
-        return True
+    """Deliver one notification exactly once. False when it was already delivered (a
+    duplicate publish), is dead, or its email failed (it will be retried)."""
+    return notifications_deliver(notification_ids=[notification_id]) == 1
 
 
 def digest_send() -> int:
@@ -249,6 +277,7 @@ def digest_send() -> int:
     sent = 0
     prefs = NotificationPreference.objects.filter(email_mode=EmailMode.DIGEST).select_related(
         "user").filter(user__is_active=True).exclude(user__email="")
+    mail = get_connection()  # one connection for the whole run, opened on the first email
     for pref in prefs:
         with transaction.atomic():
             rows = Notification.objects.select_for_update(skip_locked=True).filter(
@@ -258,15 +287,17 @@ def digest_send() -> int:
             count = rows.count()
             if not count:
                 continue
+            mail.open()
             send_mail(
                 subject="Your Wraparound notifications",
                 message=(f"You have {count} unread notification{'s' if count != 1 else ''}.\n\n"
                          f"Sign in to read them:\n{_site_link('/notifications/')}\n"),
-                from_email=None, recipient_list=[pref.user.email],
+                from_email=None, recipient_list=[pref.user.email], connection=mail,
             )
             Notification.objects.filter(pk__in=rows.values("pk")).update(emailed_at=now)
             NotificationPreference.objects.filter(pk=pref.pk).update(digest_sent_at=now)
             sent += 1
+    mail.close()
     return sent
 
 

@@ -7,8 +7,8 @@ from apps.notifications import services
 
 @shared_task(ignore_result=True, acks_late=True)
 def deliver_notifications(notification_ids: list[str]) -> int:
-    """Deliver each notification once (a duplicate publish is a no-op)."""
-    return sum(services.notification_deliver(notification_id=pk) for pk in notification_ids)
+    """Deliver the batch once, over one mail connection (a duplicate publish is a no-op)."""
+    return services.notifications_deliver(notification_ids=notification_ids)
 
 
 @shared_task(ignore_result=True)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.agencies.actor import Actor, actor_require_writer
-from apps.agencies.models import Agency, Role, Service
+from apps.agencies.models import Agency, Service
 from apps.agencies.selectors import member_ids
 from apps.audit.services import access_record
 from apps.cases import policy
@@ -243,7 +243,7 @@ def referral_open(*, actor: Actor, referral: Referral) -> Referral:
     """The receiving agency opens the referral: it leaves the "new" tab; the read is audited.
     An auditor's read changes nothing (auditors are read-only)."""
     if (actor.agency_id == referral.to_agency_id and referral.seen_at is None
-            and actor.role != Role.AUDITOR):
+            and not actor.read_only):
         Referral.objects.filter(pk=referral.pk, seen_at__isnull=True).update(
             seen_at=timezone.now())
         referral.refresh_from_db(fields=["seen_at"])

@@ -15,7 +15,7 @@ from apps.audit.models import AccessEvent
 from apps.cases import sections
 from apps.cases.models import CaseGroupObjectPermission, CaseNote, Involvement
 from apps.cases.permissions import case_permissions_sync
-from apps.cases.selectors import case_list, case_sections
+from apps.cases.selectors import case_access, case_list
 from apps.cases.services import involvement_expire, involvement_scope_change
 from apps.cases.tasks import involvements_expire
 from apps.core.exceptions import NotPermitted, ServiceError
@@ -26,6 +26,10 @@ from tests.factories import actor_of, make_agency, make_case, make_member
 from tests.marac.helpers import listed, make_marac
 
 pytestmark = pytest.mark.django_db
+
+
+def sections_of(**kwargs):
+    return case_access(**kwargs)[1]
 
 
 def _grants(case, agency) -> set[str]:
@@ -131,7 +135,7 @@ def test_an_agency_owning_open_actions_narrows_to_them_until_they_close(world, m
     Involvement.objects.filter(pk=involvement.pk).update(
         ends_at=timezone.now() - datetime.timedelta(minutes=5))
     # Before the sweep: the selectors already narrow to identity and own actions.
-    assert case_sections(actor=actor_of(owner), case=case).sections == {"identity", "plan_own"}
+    assert sections_of(actor=actor_of(owner), case=case).sections == {"identity", "plan_own"}
     involvement_expire(involvement_id=involvement.pk)
     involvement.refresh_from_db()
     assert involvement.ended_at is None and involvement.sections == ["identity", "plan_own"]
@@ -248,7 +252,7 @@ def test_item_is_not_a_share_of_the_case(world, marac_case):
     _marac, housing, case, *_ = marac_case
     assert "view_case_contact" not in _grants(case, housing)
     assert "view_case_identity" in _grants(case, housing)
-    assert case_sections(actor=actor_of(make_member(agency=housing)), case=case).risk
+    assert sections_of(actor=actor_of(make_member(agency=housing)), case=case).risk
 
 
 def test_restricted_case_gives_sections_per_named_user(world):
@@ -267,9 +271,9 @@ def test_restricted_case_gives_sections_per_named_user(world):
         content_object=case, user=world.partner_practitioner.user).values_list(
         "permission__codename", flat=True))
     assert worker == {"view_case", "contribute_case", "view_case_identity", "view_case_risk"}
-    assert case_sections(actor=actor_of(world.partner_practitioner),
+    assert sections_of(actor=actor_of(world.partner_practitioner),
                          case=case).sections == {"identity", "risk"}
-    assert case_sections(actor=actor_of(world.partner_manager),
+    assert sections_of(actor=actor_of(world.partner_manager),
                          case=case).sections == {"identity", "risk"}
     other = make_member(agency=world.partner)
     assert not case_list(actor=actor_of(other)).filter(pk=case.pk).exists()

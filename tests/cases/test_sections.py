@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.cases.selectors import case_sections
+from apps.cases.selectors import case_access
 from tests.cases import sections_world as W
 from tests.conftest import api_client_for, client_for
 from tests.factories import actor_of
@@ -58,7 +58,7 @@ def test_selector_sections(scene, role):
         assert not case_list(actor=actor_of(scene.members[role])).filter(
             pk=scene.case.pk).exists()
         return
-    visible = case_sections(actor=actor_of(scene.members[role]), case=scene.case)
+    _levels, visible = case_access(actor=actor_of(scene.members[role]), case=scene.case)
     assert visible.sections == sections
 
 
@@ -205,7 +205,7 @@ def test_sections_come_from_one_query(scene, role, django_assert_num_queries):
     actor = actor_of(scene.members[role])
     actor.membership.agency  # noqa: B018 (loaded by actor_of)
     with django_assert_num_queries(1):
-        case_sections(actor=actor, case=scene.case)
+        case_access(actor=actor, case=scene.case)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -218,3 +218,33 @@ def test_actions_api(scene, role):
     if own_action(role):
         markers[own_action(role)] = True
     assert seen == {marker for marker, shown in markers.items() if shown}
+
+
+def _agrees_with_the_list_rule(actor, case) -> None:
+    """``case_access`` (one query, the rule applied in Python) holds exactly the codenames
+    for which the list rule (``CaseGrant``, in SQL) selects the case."""
+    from apps.cases.permissions import CONTRIBUTE, MANAGE, VIEW
+    from apps.cases.sections import SECTION_CODENAMES
+    from apps.cases.selectors import case_list_granted
+
+    held, _visible = case_access(actor=actor, case=case)
+    by_sql = {codename for codename in (VIEW, CONTRIBUTE, MANAGE, *SECTION_CODENAMES.values())
+              if case_list_granted(actor=actor, codename=codename).filter(pk=case.pk).exists()}
+    assert held == by_sql
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_one_case_read_agrees_with_the_list_rule(scene, role):
+    _agrees_with_the_list_rule(actor_of(scene.members[role]), scene.case)
+
+
+def test_break_glass_read_agrees_with_the_list_rule(scene, world):
+    """Emergency access gives view and the emergency sections, never contributing."""
+    from apps.consent.services import emergency_access_start
+
+    actor = actor_of(world.outsider_manager)
+    emergency_access_start(actor=actor, case=scene.case, reason="Urgent welfare check.")
+    held, visible = case_access(actor=actor, case=scene.case)
+    assert "view_case" in held and "contribute_case" not in held
+    assert visible.sections
+    _agrees_with_the_list_rule(actor, scene.case)

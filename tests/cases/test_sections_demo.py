@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.agencies.actor import Actor
 from apps.agencies.models import Membership
 from apps.cases.models import CaseGroupObjectPermission, CaseNote, Involvement
-from apps.cases.selectors import case_list, case_sections
+from apps.cases.selectors import case_access, case_list
 from apps.cases.services import involvement_expire
 from apps.core.demo import loader
 from apps.marac import services as marac_services
@@ -24,6 +24,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo(db):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def sections_of(**kwargs):
+    return case_access(**kwargs)[1]
 
 
 def member(username: str) -> Membership:
@@ -60,7 +64,7 @@ def test_housing_sees_the_marac_item_and_risk_but_not_where_amina_is(demo):
     assert involvement.role == "marac"
     assert "prevention or detection of crime" in involvement.basis.lower()
     assert involvement.sharing_basis.lawful_basis == "crime_prevention"
-    assert case_sections(actor=housing, case=case).sections == {"identity", "risk", "plan_own"}
+    assert sections_of(actor=housing, case=case).sections == {"identity", "risk", "plan_own"}
     client = client_for(member("housing.lee"))
     html = client.get(f"/cases/{case.pk}/").content.decode()
     assert "Amina" in html and amina.address_line_1 not in html

@@ -128,3 +128,22 @@ def test_mark_read_and_unread_count(world):
     assert unread_count(actor=actor_of(world.partner_practitioner)) == 0
     with pytest.raises(Notification.DoesNotExist):
         services.notification_mark_read(user=world.outsider_manager.user, notification=row)
+
+
+def test_the_header_badge_is_a_bounded_count(world, django_assert_num_queries):
+    from apps.notifications.selectors import unread_badge
+
+    actor = actor_of(world.partner_practitioner)
+    services.notify(recipients=[world.partner_practitioner.user], kind="test",
+                    target_type="referral", target_id=world.partner.pk, title="One",
+                    url="/x/", agency_id=world.partner.pk)
+    assert unread_badge(actor=actor) == "1"
+    rows = list(Notification.objects.filter(recipient=world.partner_practitioner.user))
+    Notification.objects.bulk_create([
+        Notification(recipient_id=rows[0].recipient_id, agency_id=rows[0].agency_id,
+                     kind="test", target_type="referral", target_id=world.partner.pk,
+                     title=f"Row {n}", url="/x/") for n in range(120)])
+    with django_assert_num_queries(1) as captured:
+        assert unread_badge(actor=actor) == "99+"
+    assert "LIMIT 100" in captured.captured_queries[0]["sql"]
+    assert unread_count(actor=actor) == 121  # the API's count stays exact

@@ -72,7 +72,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGeneri
 
     def _detail(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
         may = policy.case_abilities(actor=self.actor, case=case)
-        visible = policy.visible_sections(actor=self.actor, case=case)
+        visible = may.visible
         context = {**self.get_serializer_context(), "capabilities": may.held,
                    "visible": visible}
         return Response(CaseDetailSerializer(case, context=context).data, status=code)
