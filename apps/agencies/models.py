@@ -44,6 +44,10 @@ class Agency(TimestampedModel):
         help_text="A perpetrator programme or offender service: its involvements never see "
                   "the victim's contact and location.")
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
+    # A planning hint, not a permission: the share of all cases the agency is involved in,
+    # refreshed nightly (``apps.cases.sizes``). Case lists of an agency involved in many cases
+    # probe each case's grant by index instead of hashing all of the agency's grants.
+    case_share = models.FloatField(default=0.0, db_default=0.0, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -29,6 +29,7 @@ from apps.cases.sections import (
     Section,
     Visible,
 )
+from apps.cases.sizes import probe_share
 from apps.cases.visibility import CaseGrant, case_facts
 from apps.core.pagination import Page, keyset_page
 from apps.core.permissions import permission_id
@@ -65,8 +66,10 @@ def _granted(*, actor: Actor, codename: str) -> CaseGrant:
     An involvement past its ``ends_at`` counts as ended (unless its agency still owns open
     actions on the case), as emergency access does once expired. The rule, in SQL, is in
     ``apps.cases.visibility``."""
-    return CaseGrant(codename=codename, group_id=actor.membership.agency.group_id,
-                     user_id=actor.user.pk, agency_id=actor.agency_id, **_rule_for(codename))
+    agency = actor.membership.agency
+    return CaseGrant(codename=codename, group_id=agency.group_id, user_id=actor.user.pk,
+                     agency_id=actor.agency_id, probe=agency.case_share >= probe_share(),
+                     **_rule_for(codename))
 
 
 def _rule_for(codename: str) -> dict[str, bool]:

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from apps.cases.drift import permissions_drift
 from apps.cases.services import involvement_expire, involvements_due_to_expire
+from apps.cases.sizes import agencies_case_share_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -25,3 +26,9 @@ def involvements_expire() -> int:
     for involvement_id in involvements_due_to_expire():
         changed += involvement_expire(involvement_id=involvement_id) is not None
     return changed
+
+
+@shared_task(name="apps.cases.tasks.case_share_refresh", ignore_result=True)
+def case_share_refresh() -> int:
+    """Nightly: each agency's share of the cases, the case lists' planning hint."""
+    return agencies_case_share_refresh()

@@ -62,9 +62,12 @@ def _fragments() -> dict[str, str]:
             f"WHERE p.{c(Permission, 'content_type')} = (SELECT ct.id FROM {t(ContentType)} ct "
             "WHERE ct.app_label = 'cases' AND ct.model = 'case') AND p.codename = %s)")
 
-    def grant(model, holder: str) -> str:
+    def grant(model, holder: str, *, probe: bool = False) -> str:
+        # OFFSET 0 keeps PostgreSQL from turning the EXISTS into a hashed subplan over all of
+        # the holder's grants: one index probe per case the list reads (apps/cases/sizes.py).
         return (f"EXISTS (SELECT 1 FROM {t(model)} g WHERE g.{c(model, 'content_object')} = "
-                f"{CASE} AND g.{c(model, holder)} = %s AND g.{c(model, 'permission')} = {perm})")
+                f"{CASE} AND g.{c(model, holder)} = %s AND g.{c(model, 'permission')} = {perm}"
+                f"{' OFFSET 0' if probe else ''})")
 
     timed_out = (f"SELECT 1 FROM {t(inv)} x WHERE x.{c(inv, 'case')} = {CASE} "
                  f"AND x.{c(inv, 'agency')} = %s AND x.{c(inv, 'ended_at')} IS NULL "
@@ -83,6 +86,7 @@ def _fragments() -> dict[str, str]:
         "group_held": held(CaseGroupObjectPermission, "group"),
         "user_held": held(CaseUserObjectPermission, "user"),
         "group": grant(CaseGroupObjectPermission, "group"),
+        "group_probe": grant(CaseGroupObjectPermission, "group", probe=True),
         "user": grant(CaseUserObjectPermission, "user"),
         "involved": (f"EXISTS (SELECT 1 FROM {t(inv)} i WHERE i.{c(inv, 'case')} = {CASE} "
                      f"AND i.{c(inv, 'agency')} = %s AND i.{c(inv, 'ended_at')} IS NULL)"),
@@ -103,7 +107,8 @@ class CaseGrant(Expression):
     conditional = True
 
     def __init__(self, *, codename: str, group_id: int, user_id: int, agency_id: object,
-                 narrowed: bool, emergency: bool, case: Expression | None = None) -> None:
+                 narrowed: bool, emergency: bool, probe: bool = False,
+                 case: Expression | None = None) -> None:
         super().__init__(output_field=BooleanField())
         self.codename = codename
         self.group_id = group_id
@@ -111,6 +116,7 @@ class CaseGrant(Expression):
         self.agency_id = agency_id
         self.narrowed = narrowed
         self.emergency = emergency
+        self.probe = probe
         self.case = case if case is not None else F("pk")
 
     def __repr__(self) -> str:
@@ -129,7 +135,8 @@ class CaseGrant(Expression):
         f = _fragments()
         user_grant = f["user"], [self.user_id, self.codename]
         parts = [
-            ("((", []), (f["group"], [self.group_id, self.codename]), (" OR (", []), user_grant,
+            ("((", []), (f["group_probe" if self.probe else "group"],
+                          [self.group_id, self.codename]), (" OR (", []), user_grant,
             (" AND ", []), (f["involved"], [self.agency_id]), (")) AND ", []),
             (f["narrowed"], [self.agency_id]) if self.narrowed
             else (f["timed_out"], [self.agency_id, self.agency_id]),

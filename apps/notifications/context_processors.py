@@ -1,6 +1,6 @@
 """The header's unread count: evaluated lazily, so a page that does not render the header
-(or a signed-out visitor) runs no query; otherwise one bounded query on the partial index ("99+" past 99). Only the
-agency the user acts for counts."""
+(or a signed-out visitor) runs no query; otherwise one bounded query on the partial index
+("99+" past 99). Only the agency the user acts for counts."""
 
 from __future__ import annotations
 

@@ -302,6 +302,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.cases.tasks.involvements_expire",
         "schedule": 900.0,
     },
+    "cases-share-refresh": {
+        "task": "apps.cases.tasks.case_share_refresh",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "permissions-nightly-check": {
         "task": "apps.cases.tasks.permissions_check",
         "schedule": crontab(hour=2, minute=30),
@@ -335,6 +339,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 900.0,
     },
 }
+# Case lists of an agency involved in at least this share of all cases probe each case's
+# grant by index instead of hashing the agency's grants (apps/cases/sizes.py).
+WRAPAROUND_CASE_PROBE_SHARE = float(env("WRAPAROUND_CASE_PROBE_SHARE", "0.02") or 0.02)
 NOTIFICATION_MAX_ATTEMPTS = int(env("WRAPAROUND_NOTIFICATION_MAX_ATTEMPTS", "8") or 8)
 NOTIFICATION_RETRY_BASE_SECONDS = int(env("WRAPAROUND_NOTIFICATION_RETRY_SECONDS", "30") or 30)
 

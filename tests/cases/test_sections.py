@@ -233,8 +233,11 @@ def _agrees_with_the_list_rule(actor, case) -> None:
     assert held == by_sql
 
 
+@pytest.mark.parametrize("probe", [False, True], ids=["hashed", "probed"])
 @pytest.mark.parametrize("role", ROLES)
-def test_one_case_read_agrees_with_the_list_rule(scene, role):
+def test_one_case_read_agrees_with_the_list_rule(scene, role, probe, settings):
+    """Both plans of the list rule (apps/cases/sizes.py) select the same cases."""
+    settings.WRAPAROUND_CASE_PROBE_SHARE = 0.0 if probe else 2.0
     _agrees_with_the_list_rule(actor_of(scene.members[role]), scene.case)
 
 
