@@ -34,7 +34,8 @@ def _read(form: FeedForm) -> tuple[str, importer.Feed]:
 @require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
-    form = FeedForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = FeedForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         try:
             source, feed = _read(form)
