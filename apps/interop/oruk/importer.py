@@ -114,10 +114,10 @@ def parse(content: bytes) -> Feed:
     except (ValueError, UnicodeDecodeError) as exc:
         raise FeedError("The feed is not valid JSON.") from exc
     entries, _ = _entries(document)
-    return _mapped(entries)
+    return mapped(entries)
 
 
-def _mapped(entries: list[Any]) -> Feed:
+def mapped(entries: list[Any]) -> Feed:
     feed = Feed()
     seen: set[str] = set()
     for raw in entries:
@@ -174,4 +174,4 @@ def fetch(url: str) -> Feed:
         found, pages = _entries(document)
         entries.extend(found)
         page += 1
-    return _mapped(entries)
+    return mapped(entries)
