@@ -151,16 +151,16 @@ class Service(TimestampedModel):
     active = models.BooleanField(default=True)
     # Open Referral UK (apps.interop.oruk): what the agency chose to publish, and capacity.
     published = models.BooleanField(
-        default=False, help_text="Listed in the public Open Referral UK directory (/oruk/).")
+        default=False, db_default=False, help_text="Listed in the public Open Referral UK directory (/oruk/).")
     waiting_time_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Typical wait in days before support starts.")
     capacity_updated_at = models.DateTimeField(
         null=True, blank=True, help_text="When accepting, waiting time or capacity last changed.")
     oruk_id = models.CharField(
-        max_length=100, blank=True,
+        max_length=100, blank=True, default="", db_default="",
         help_text="The service's id in the Open Referral UK feed it was imported from.")
     oruk_imported_hash = models.CharField(
-        max_length=64, blank=True,
+        max_length=64, blank=True, default="", db_default="",
         help_text="Fingerprint of the fields as last imported: differs after a local edit.")
 
     class Meta:

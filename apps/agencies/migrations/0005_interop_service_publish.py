@@ -18,17 +18,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='service',
             name='oruk_id',
-            field=models.CharField(blank=True, help_text="The service's id in the Open Referral UK feed it was imported from.", max_length=100),
+            field=models.CharField(blank=True, db_default='', default='', help_text="The service's id in the Open Referral UK feed it was imported from.", max_length=100),
         ),
         migrations.AddField(
             model_name='service',
             name='oruk_imported_hash',
-            field=models.CharField(blank=True, help_text='Fingerprint of the fields as last imported: differs after a local edit.', max_length=64),
+            field=models.CharField(blank=True, db_default='', default='', help_text='Fingerprint of the fields as last imported: differs after a local edit.', max_length=64),
         ),
         migrations.AddField(
             model_name='service',
             name='published',
-            field=models.BooleanField(default=False, help_text='Listed in the public Open Referral UK directory (/oruk/).'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Listed in the public Open Referral UK directory (/oruk/).'),
         ),
         migrations.AddField(
             model_name='service',

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from apps.audit.services import access_record
 from apps.core.api.actor import actor_or_404
 from apps.core.api.parsers import SafeJSONParser
+from apps.core.api.schema import WraparoundAutoSchema
 from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
 from apps.interop.fhir import capability, intake, mapping, selectors
 from apps.referrals import services as referral_services
@@ -49,9 +50,17 @@ def outcome(status_code: int, code: str, message: str, expression: str | None = 
                                               expression=expression), status=status_code)
 
 
+class NotInOpenApi(WraparoundAutoSchema):
+    """FHIR describes itself (``GET metadata``): the OpenAPI schema covers /api/v1/ only."""
+
+    def is_excluded(self) -> bool:
+        return True
+
+
 class FhirView(APIView):
     renderer_classes = [FhirRenderer, FhirJSONRenderer]
     parser_classes = [FhirParser, SafeJSONParser]
+    schema = NotInOpenApi()
 
     def handle_exception(self, exc: Exception) -> Response:
         """Every refusal as an OperationOutcome, with the REST API's status codes."""
