@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import Resolver404, resolve
 
 from apps.agencies.actor import Actor
@@ -132,13 +132,15 @@ def _standards_specs(*, actor: Actor) -> list[PageSpec]:
 
     The ORUK list is cached for a minute in production; a no-op ``_k`` parameter gives every
     request its own cache key, so what is measured is the database path, not the cache. The
-    FHIR read cycles through referrals the actor's agency sent (opening one of those changes
-    nothing, so every request runs the same queries)."""
+    FHIR read cycles through referrals the actor may see whose opening changes nothing, so
+    every request runs the same queries."""
     from apps.interop.oruk.selectors import ServiceFilters, service_search
     from apps.referrals.selectors import referral_list
 
     nonce = uuid.uuid4().hex[:8]  # a fresh cache key per run and per request
-    referral_ids = list(referral_list(actor=actor).filter(from_agency_id=actor.agency_id)
+    # Sent by the agency, or received and already opened: reading one changes nothing.
+    referral_ids = list(referral_list(actor=actor)
+                        .filter(Q(from_agency_id=actor.agency_id) | Q(seen_at__isnull=False))
                         .order_by("-created_at", "-pk").values_list("pk", flat=True)[:50])
 
     def oruk_qs() -> QuerySet:

@@ -230,3 +230,48 @@ def test_signed_in_user_without_two_factor_still_reads_it(world, directory):
 
     response = client_for(world.lead_practitioner).get("/oruk/services")
     assert response.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_validator_crawl_of_the_live_server_finds_no_errors(live_server, world):
+    """Like the ORUK validator: over real HTTP, every list page by page (per_page=2), and
+    every detail each list names, checked against the standard's schemas."""
+    import requests
+
+    for index in range(5):
+        Service.objects.create(agency=world.partner if index % 2 else world.lead,
+                               name=f"Service {index}", needs=[Need.HOUSING],
+                               area="Northbridge", published=True, waiting_time_days=index)
+    cache.clear()
+    base = f"{live_server.url}/oruk"
+    lists = {"/services": "/services/{id}", "/service_at_locations": "/service_at_locations/{id}",
+             "/organizations": "/organizations/{id}", "/taxonomies": "/taxonomies/{id}",
+             "/taxonomy_terms": "/taxonomy_terms/{id}"}
+    item_schema = {"/organizations": "compiled/organization_list.json"}
+    detail_schema = {"/organizations/{id}": "compiled/organization.json"}
+    checked, errors = 0, []
+    assert errors_for_path("/", requests.get(f"{base}/", timeout=10).json()) == []
+    for list_path, detail_path in lists.items():
+        page, pages = 1, 1
+        while page <= pages:
+            response = requests.get(f"{base}{list_path}?page={page}&per_page=2", timeout=10)
+            assert response.status_code == 200 and response.headers[
+                "Access-Control-Allow-Origin"] == "*"
+            body = response.json()
+            assert set(body) >= PAGE_KEYS and body["page_number"] == page
+            if list_path in item_schema:
+                errors += [e for item in body["contents"]
+                           for e in errors_for_schema(item_schema[list_path], item)]
+            else:
+                errors += errors_for_path(list_path, body)
+            for item in body["contents"]:
+                detail = requests.get(f"{base}{detail_path.format(id=item['id'])}",
+                                      timeout=10).json()
+                errors += (errors_for_schema(detail_schema[detail_path], detail)
+                           if detail_path in detail_schema
+                           else errors_for_path(detail_path, detail))
+                checked += 1
+            pages = body["total_pages"]
+            page += 1
+    assert errors == []
+    assert checked == 5 + 5 + 2 + 2 + len(Need.values) + 2

@@ -1,29 +1,22 @@
-from django.urls import re_path
+from django.urls import path, re_path
 
 from apps.interop.oruk import views
 
 app_name = "oruk"
-ID = r"(?P<{}>[^/]+)"
-
-
-def _route(name: str, view, url_name: str, id_name: str | None = None):
-    """ORUK paths have no trailing slash; one is tolerated."""
-    if id_name is None:
-        return re_path(rf"^{name}/?$", view, name=url_name)
-    return re_path(rf"^{name}/{ID.format(id_name)}/?$", view, name=url_name)
-
-
 urlpatterns = [
-    re_path(r"^$", views.index, name="index"),
-    _route("services", views.service_list, "services"),
-    _route("services", views.service_detail, "service", "service_id"),
-    _route("service_at_locations", views.service_at_location_list, "service_at_locations"),
-    _route("service_at_locations", views.service_at_location_detail, "service_at_location",
-           "sal_id"),
-    _route("organizations", views.organization_list, "organizations"),
-    _route("organizations", views.organization_detail, "organization", "organization_id"),
-    _route("taxonomies", views.taxonomy_list, "taxonomies"),
-    _route("taxonomies", views.taxonomy_detail, "taxonomy", "taxonomy_id"),
-    _route("taxonomy_terms", views.taxonomy_term_list, "taxonomy_terms"),
-    _route("taxonomy_terms", views.taxonomy_term_detail, "taxonomy_term", "term_id"),
+    path("", views.index, name="index"),
+    path("services", views.service_list, name="services"),
+    path("services/<uuid:service_id>", views.service_detail, name="service"),
+    path("service_at_locations", views.service_at_location_list, name="service_at_locations"),
+    # A service is delivered at one place, under the service's own id (see mapping).
+    path("service_at_locations/<uuid:service_id>", views.service_at_location_detail,
+         name="service_at_location"),
+    path("organizations", views.organization_list, name="organizations"),
+    path("organizations/<uuid:agency_id>", views.organization_detail, name="organization"),
+    path("taxonomies", views.taxonomy_list, name="taxonomies"),
+    path("taxonomies/<uuid:taxonomy_id>", views.taxonomy_detail, name="taxonomy"),
+    path("taxonomy_terms", views.taxonomy_term_list, name="taxonomy_terms"),
+    path("taxonomy_terms/<uuid:term_id>", views.taxonomy_term_detail, name="taxonomy_term"),
+    # Anything else under /oruk/ (a malformed id, a trailing slash): a JSON 404 with CORS.
+    re_path(r"^.*$", views.not_found),
 ]

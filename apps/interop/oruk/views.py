@@ -31,10 +31,10 @@ class NotFound(Exception):
     pass
 
 
-def _uuid(value: str) -> str:
+def _uuid(value: object) -> str:
     """A path id: anything but a UUID names nothing here (404, not 500)."""
     try:
-        return str(uuid.UUID(value))
+        return str(uuid.UUID(str(value)))
     except ValueError as exc:
         raise NotFound from exc
 
@@ -164,9 +164,9 @@ def service_at_location_list(request: HttpRequest) -> dict[str, Any]:
 
 
 @oruk_endpoint
-def service_at_location_detail(request: HttpRequest, sal_id: str) -> dict[str, Any]:
+def service_at_location_detail(request: HttpRequest, service_id: str) -> dict[str, Any]:
     """Each published service is delivered at one place (its area), under the service's id."""
-    service = selectors.service_published_get(service_id=_uuid(sal_id))
+    service = selectors.service_published_get(service_id=_uuid(service_id))
     if service is None:
         raise NotFound
     # The standard's OpenAPI file declares the fully nested service for this path while its
@@ -181,8 +181,8 @@ def organization_list(request: HttpRequest) -> dict[str, Any]:
 
 
 @oruk_endpoint
-def organization_detail(request: HttpRequest, organization_id: str) -> dict[str, Any]:
-    agency = selectors.organization_published_get(organization_id=_uuid(organization_id))
+def organization_detail(request: HttpRequest, agency_id: str) -> dict[str, Any]:
+    agency = selectors.organization_published_get(organization_id=_uuid(agency_id))
     if agency is None:
         raise NotFound
     services = list(selectors.published_services().filter(agency=agency).order_by("name", "id"))
@@ -215,4 +215,9 @@ def taxonomy_term_detail(request: HttpRequest, term_id: str) -> dict[str, Any]:
     for term in mapping.TAXONOMY_TERMS:
         if term["id"] == str(term_id):
             return term
+    raise NotFound
+
+
+@oruk_endpoint
+def not_found(request: HttpRequest) -> dict[str, Any]:
     raise NotFound
