@@ -151,7 +151,8 @@ class Service(TimestampedModel):
     active = models.BooleanField(default=True)
     # Open Referral UK (apps.interop.oruk): what the agency chose to publish, and capacity.
     published = models.BooleanField(
-        default=False, db_default=False, help_text="Listed in the public Open Referral UK directory (/oruk/).")
+        default=False, db_default=False,
+        help_text="Listed in the public Open Referral UK directory (/oruk/).")
     waiting_time_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Typical wait in days before support starts.")
     capacity_updated_at = models.DateTimeField(
