@@ -79,7 +79,10 @@ def assert_consent(body: dict) -> Consent:
 
 def test_service_request_read_is_r4b_valid_with_mapped_codes(world):
     referral = make_referral(world=world)
-    body = get(api(world.lead_practitioner), f"/api/fhir/ServiceRequest/{referral.pk}")
+    response = api(world.lead_practitioner).get(f"/api/fhir/ServiceRequest/{referral.pk}",
+                                                HTTP_ACCEPT=FHIR)
+    assert "no-store" in response["Cache-Control"]  # personal data: never cached
+    body = json.loads(response.content)
     assert_service_request(body)
     assert (body["id"], body["status"], body["priority"]) == (str(referral.pk), "active",
                                                               "urgent")
