@@ -312,3 +312,22 @@ def test_plain_json_is_accepted_too(world):
     response = api(world.lead_practitioner).post("/api/fhir/ServiceRequest",
                                                  new_request(case, service), format="json")
     assert response.status_code == 201
+
+
+def test_reads_run_a_fixed_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(world.lead_practitioner)
+    counts = []
+    for index in range(3):
+        referral = make_referral(world=world, service=make_service(agency=world.partner,
+                                                                   name=f"S{index}"))
+        client.get(f"/api/fhir/ServiceRequest/{referral.pk}")  # the token's first use
+        for url in (f"/api/fhir/ServiceRequest/{referral.pk}", f"/api/fhir/Task/{referral.pk}"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+    assert counts[0::2] == [counts[0]] * 3 and counts[1::2] == [counts[1]] * 3
+    # token, referral (planner hint set and reset), audit row; Task adds its history
+    assert counts[0] <= 7 and counts[1] <= 8, counts
