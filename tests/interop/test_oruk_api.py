@@ -275,3 +275,12 @@ def test_a_validator_crawl_of_the_live_server_finds_no_errors(live_server, world
             page += 1
     assert errors == []
     assert checked == 5 + 5 + 2 + 2 + len(Need.values) + 2
+
+
+def test_the_directory_answers_while_the_cache_is_down(client, directory, settings):
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
+        "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1}}}
+    response = client.get("/oruk/services")
+    assert response.status_code == 200 and response.json()["total_items"] == 3

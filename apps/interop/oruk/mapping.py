@@ -48,7 +48,7 @@ TAXONOMY_TERMS: list[dict[str, Any]] = [
 ]
 
 
-def _timestamp(value: datetime.datetime | None) -> str | None:
+def timestamp(value: datetime.datetime | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
@@ -97,7 +97,7 @@ def service_summary(service: Service) -> dict[str, Any]:
     row: dict[str, Any] = {
         "id": str(service.pk), "organization_id": str(service.agency_id),
         "name": service.name, "description": _description(service), "status": "active",
-        "alert": capacity_alert(service), "last_modified": _timestamp(service.updated_at),
+        "alert": capacity_alert(service), "last_modified": timestamp(service.updated_at),
         "organization": organization_summary(service.agency),
     }
     if service.capacity_updated_at is not None:

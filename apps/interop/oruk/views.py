@@ -141,7 +141,7 @@ def service_list(request: HttpRequest) -> dict[str, Any]:
     if params.boolean(request.GET, "minimal"):
         rows = selectors.service_search(filters=filters)
         return _page(request, rows, lambda s: {"id": str(s.pk),
-                                               "last_modified": mapping._timestamp(s.updated_at)})
+                                               "last_modified": mapping.timestamp(s.updated_at)})
     full = params.boolean(request.GET, "full")
     return _page(request, selectors.service_search(filters=filters),
                  mapping.service_full if full else mapping.service_summary)
