@@ -98,9 +98,9 @@ SELECT {agency_uuid_sql('k')}, now(), now(), 'Bench agency ' || lpad(k::text, 3,
 FROM generate_series(0, {AGENCIES - 1}) k;
 INSERT INTO agencies_service (id, created_at, updated_at, name, description, eligibility,
   referral_criteria, needs, area, response_target_hours, accepting_referrals, capacity_note,
-  active, agency_id)
+  active, agency_id, published)
 SELECT md5('bench-s' || k)::uuid, now(), now(), 'Bench service', '', '', '', '{{}}', '', 16,
-  true, '', true, {agency_uuid_sql('k')}
+  true, '', true, {agency_uuid_sql('k')}, true
 FROM generate_series(0, {AGENCIES - 1}) k;
 """),
         ("users", f"""

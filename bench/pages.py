@@ -4,11 +4,12 @@ lower bound of that query. Shared by ``make bench`` and the regression guard in 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import Resolver404, resolve
 
 from apps.agencies.actor import Actor
@@ -149,7 +150,47 @@ ORDER BY n.created_at DESC, n.id DESC LIMIT 26"""
         PageSpec("API notifications", lambda k: "/api/v1/notifications/", True,
                  notifications_qs, notifications_sql, lambda k: [user_id, agency_id]),
     ]
+    specs += _standards_specs(actor=actor)
     return [spec for spec in specs if url_exists(spec.url(0))]
+
+
+def _standards_specs(*, actor: Actor) -> list[PageSpec]:
+    """Issue 15: the public ORUK service list and a FHIR ServiceRequest read.
+
+    The ORUK list is cached for a minute in production; a no-op ``_k`` parameter gives every
+    request its own cache key, so what is measured is the database path, not the cache. The
+    FHIR read cycles through referrals the actor may see whose opening changes nothing, so
+    every request runs the same queries."""
+    from apps.interop.oruk.selectors import ServiceFilters, service_search
+    from apps.referrals.selectors import referral_list
+
+    nonce = uuid.uuid4().hex[:8]  # a fresh cache key per run and per request
+    # Sent by the agency, or received and already opened: reading one changes nothing.
+    referral_ids = list(referral_list(actor=actor)
+                        .filter(Q(from_agency_id=actor.agency_id) | Q(seen_at__isnull=False))
+                        .order_by("-created_at", "-pk").values_list("pk", flat=True)[:50])
+
+    def oruk_qs() -> QuerySet:
+        return service_search(filters=ServiceFilters())[:50]
+
+    def fhir_qs() -> QuerySet:
+        return referral_list(actor=actor).filter(pk=referral_ids[0])
+
+    oruk_sql = """
+SELECT s.*, a.* FROM agencies_service s JOIN agencies_agency a ON a.id = s.agency_id
+WHERE s.published AND s.active AND a.active ORDER BY s.name, s.id LIMIT 50"""
+    fhir_sql = """
+SELECT r.*, c.reference, p.given_name, p.family_name FROM referrals_referral r
+JOIN cases_case c ON c.id = r.case_id JOIN people_person p ON p.id = c.subject_id
+WHERE r.id = %s"""
+    specs = [PageSpec("ORUK service list", lambda k: f"/oruk/services?per_page=50&_k={nonce}-{k}",
+                      True, oruk_qs, oruk_sql, lambda k: [])]
+    if referral_ids:
+        specs.append(PageSpec(
+            "FHIR ServiceRequest read",
+            lambda k: f"/api/fhir/ServiceRequest/{referral_ids[k % len(referral_ids)]}",
+            True, fhir_qs, fhir_sql, lambda k: [referral_ids[k % len(referral_ids)]]))
+    return specs
 
 
 def plan_of(queryset: QuerySet) -> dict:

@@ -18,4 +18,7 @@ urlpatterns = [
     path("services/", include("apps.agencies.service_urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("api/", include("config.api_urls")),
+    path("oruk/", include("apps.interop.oruk.urls")),
+    path("api/fhir/", include("apps.interop.fhir.urls")),
+    path("services/import/", include("apps.interop.oruk.import_urls")),
 ]

@@ -43,7 +43,8 @@ class SessionTimeoutMiddleware:
 
 
 # Paths a signed-in but not yet verified user may still reach.
-TWO_FACTOR_OPEN_PREFIXES = ("/two-factor/", "/sign-out/", "/static/", "/healthz")
+TWO_FACTOR_OPEN_PREFIXES = ("/two-factor/", "/sign-out/", "/static/", "/healthz",
+                            "/oruk/")  # the public Open Referral UK directory
 
 
 HAS_DEVICE_KEY = "_otp_has_device"

@@ -153,6 +153,20 @@ class Service(TimestampedModel):
     accepting_referrals = models.BooleanField(default=True)
     capacity_note = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
+    # Open Referral UK (apps.interop.oruk): what the agency chose to publish, and capacity.
+    published = models.BooleanField(
+        default=False, db_default=False,
+        help_text="Listed in the public Open Referral UK directory (/oruk/).")
+    waiting_time_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Typical wait in days before support starts.")
+    capacity_updated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When accepting, waiting time or capacity last changed.")
+    oruk_id = models.CharField(
+        max_length=100, blank=True, default="", db_default="",
+        help_text="The service's id in the Open Referral UK feed it was imported from.")
+    oruk_imported_hash = models.CharField(
+        max_length=64, blank=True, default="", db_default="",
+        help_text="Fingerprint of the fields as last imported: differs after a local edit.")
 
     class Meta:
         ordering = ["agency__name", "name"]
@@ -161,8 +175,12 @@ class Service(TimestampedModel):
                                     name="service_unique_name_per_agency"),
             models.CheckConstraint(condition=Q(response_target_hours__gte=1),
                                    name="service_response_target_positive"),
+            models.UniqueConstraint(fields=["agency", "oruk_id"], condition=~Q(oruk_id=""),
+                                    name="service_unique_oruk_id_per_agency"),
         ]
-        indexes = [GinIndex(fields=["needs"], name="service_needs_gin")]
+        indexes = [GinIndex(fields=["needs"], name="service_needs_gin"),
+                   models.Index(fields=["name", "id"], condition=Q(published=True, active=True),
+                                name="service_published_name")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agency})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apps.agencies.actor import Actor
 from apps.agencies.models import Need, Role, Service
@@ -12,7 +13,10 @@ from apps.audit.services import access_record
 from apps.core.exceptions import NotPermitted, ServiceError
 
 EDITABLE = ("name", "description", "eligibility", "referral_criteria", "needs", "area",
-            "response_target_hours", "accepting_referrals", "capacity_note", "active")
+            "response_target_hours", "accepting_referrals", "capacity_note", "active",
+            "published", "waiting_time_days")
+# A change to any of these stamps ``capacity_updated_at`` (published in the ORUK directory).
+CAPACITY = ("accepting_referrals", "capacity_note", "waiting_time_days")
 
 
 def _require_admin(actor: Actor) -> None:
@@ -32,6 +36,10 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     if hours is not None and (not isinstance(hours, int) or hours < 1):
         raise ServiceError("Enter a response target of at least 1 working hour.",
                            field="response_target_hours")
+    days = data.get("waiting_time_days")
+    if days is not None and (not isinstance(days, int) or days < 0):
+        raise ServiceError("Enter the waiting time as a whole number of days, 0 or more.",
+                           field="waiting_time_days")
     return data
 
 
@@ -40,7 +48,8 @@ def service_create(*, actor: Actor, data: dict[str, Any]) -> Service:
     data = _validate(dict(data))
     try:
         with transaction.atomic():
-            service = Service.objects.create(agency_id=actor.agency_id, **data)
+            service = Service.objects.create(agency_id=actor.agency_id,
+                                             capacity_updated_at=timezone.now(), **data)
             access_record(actor=actor, object_type="service", object_id=service.pk,
                           action="create")
     except IntegrityError as exc:
@@ -57,6 +66,8 @@ def service_update(*, actor: Actor, service: Service, data: dict[str, Any]) -> S
             service = Service.objects.select_for_update().get(pk=service.pk)
             if service.agency_id != actor.agency_id:
                 raise NotPermitted("You can only change your own agency's services.")
+            if any(name in data and data[name] != getattr(service, name) for name in CAPACITY):
+                service.capacity_updated_at = timezone.now()
             for name, value in data.items():
                 setattr(service, name, value)
             service.save()

@@ -60,7 +60,17 @@ class ServiceForm(forms.Form):
     capacity_note = forms.CharField(label="Capacity note (optional)", max_length=200,
                                     required=False,
                                     help_text="For example, a waiting list of 3 weeks.")
+    waiting_time_days = forms.IntegerField(
+        label="Waiting time in days (optional)", min_value=0, max_value=3650, required=False,
+        help_text="How long people typically wait before support starts.",
+        error_messages={"invalid": "Enter the waiting time as a whole number of days.",
+                        "min_value": "Enter a waiting time of 0 days or more.",
+                        "max_value": "Enter a waiting time of 3650 days or fewer."})
     active = forms.BooleanField(label="Listed in the directory", required=False, initial=True)
+    published = forms.BooleanField(
+        label="Publish in the open directory (Open Referral UK)", required=False,
+        help_text="Anyone can then read the service's description, eligibility and capacity "
+                  "at /oruk/services. Never put personal data in a service's details.")
 
 
 @actor_required

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "apps.referrals",
     "apps.marac",
     "apps.action_plans",
+    "apps.interop",
 ]
 
 MIDDLEWARE = [
@@ -364,3 +365,11 @@ LOGGING = {
         "pgserver": {"level": "WARNING"},
     },
 }
+
+# Standards (apps/interop, docs/api.md): the public Open Referral UK directory's cache lifetime,
+# and the import's limits. An empty host list lets agency admins import from any host.
+ORUK_CACHE_SECONDS = int(env("WRAPAROUND_ORUK_CACHE_SECONDS", "60") or 60)
+ORUK_IMPORT_ALLOWED_HOSTS = [h.strip() for h in env("WRAPAROUND_ORUK_IMPORT_HOSTS", "").split(",")
+                             if h.strip()]
+ORUK_IMPORT_MAX_BYTES = int(env("WRAPAROUND_ORUK_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)) or 0)
+ORUK_IMPORT_TIMEOUT_SECONDS = float(env("WRAPAROUND_ORUK_IMPORT_TIMEOUT", "10") or 10)

@@ -108,6 +108,11 @@ def public(ok: int) -> Rule:
 
 CONTRIBUTORS = set(ROLES) - {Role.AUDITOR}
 
+
+def _partner_admin(role: str, rel: str, ok: int) -> int:
+    return NO_AGENCY if rel == "ended" else ok if (role, rel) == (Role.AGENCY_ADMIN,
+                                                                  "partner") else 404
+
 UI: dict[str, tuple[str, Rule]] = {
     # name: (method, rule)
     "healthz": ("get", public(200)),
@@ -226,6 +231,16 @@ UI: dict[str, tuple[str, Rule]] = {
     "services:edit": ("get", lambda role, rel: (
         NO_AGENCY if rel == "ended"
         else 200 if (role, rel) == (Role.AGENCY_ADMIN, "partner") else 404)),
+    # The public Open Referral UK directory (apps/interop/oruk): the same for everyone.
+    **{f"oruk:{name}": ("get", public(200)) for name in (
+        "index", "services", "service", "service_at_locations", "service_at_location",
+        "organizations", "organization", "taxonomies", "taxonomy", "taxonomy_terms",
+        "taxonomy_term")},
+    # The ORUK import: Safe Haven's (the partner's) admin reviews its staged services.
+    "oruk_import:list": ("get", admins_of_own_agency(200)),
+    "oruk_import:review": ("get", lambda role, rel: _partner_admin(role, rel, 200)),
+    "oruk_import:apply": ("post", lambda role, rel: _partner_admin(role, rel, 302)),
+    "oruk_import:reject": ("post", lambda role, rel: _partner_admin(role, rel, 302)),
 }
 # Names whose <uuid:referral_id> is a MARAC referral, not an agency-to-agency referral.
 MARAC_REFERRAL_URLS = {"marac:referral", "marac:referral-sign-off", "marac:referral-list",
@@ -323,6 +338,14 @@ def _build() -> World:
         .values_list("pk", flat=True).first(),
         "agreement_id": DataSharingAgreement.objects.filter(parties__agency=agencies[LEAD])
         .filter(parties__agency=agencies[PARTNER]).values_list("pk", flat=True).first(),
+    })
+    from apps.interop.models import StagedService
+    from apps.interop.oruk import ids
+
+    world.objects.update({
+        "staged_id": StagedService.objects.filter(agency=agencies[PARTNER], state="pending")
+        .values_list("pk", flat=True).first(),
+        "taxonomy_id": ids.NEEDS_TAXONOMY_ID, "term_id": ids.need_term_id("housing"),
     })
     world.objects["sharing_basis_id"] = Referral.objects.filter(
         pk=world.objects["referral_id"]).values_list("sharing_basis_id", flat=True).first()

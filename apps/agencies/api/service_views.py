@@ -16,7 +16,7 @@ class ServiceSerializer(serializers.ModelSerializer):
         model = Service
         fields = ["id", "name", "agency", "description", "eligibility", "referral_criteria",
                   "needs", "area", "response_target_hours", "accepting_referrals",
-                  "capacity_note"]
+                  "capacity_note", "waiting_time_days", "capacity_updated_at", "published"]
 
     def get_agency(self, service: Service) -> dict:
         return {"id": str(service.agency_id), "name": service.agency.name,
