@@ -27,7 +27,10 @@ def _submit(page, name: str) -> None:
 
 def _fits_a_phone(page) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .map(e => e.tagName + '.' + e.className).slice(0, 8)""")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), wide
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
