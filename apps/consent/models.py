@@ -126,7 +126,8 @@ class ConsentRecord(TimestampedModel):
         indexes = [models.Index(fields=["person", "-given_on"], name="consent_person")]
 
     def __str__(self) -> str:
-        return f"Consent given by {self.get_given_by_display().lower()} on {self.given_on}"
+        return (f"Consent given by {self.get_given_by_display().lower()} on "
+                f"{format_date(self.given_on)}")
 
     @property
     def withdrawn(self) -> bool:
