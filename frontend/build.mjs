@@ -16,7 +16,14 @@ const css = sass.compile(join(root, "frontend", "scss", "app.scss"), {
   loadPaths: [modules, root],
   style: "compressed",
   quietDeps: true,
-  silenceDeprecations: ["import"],
+  // MOJ Frontend 11 itself still calls GOV.UK Frontend 6's deprecated govuk-text-colour mixin
+  // (and configures GOV.UK's $govuk-suppressed-warnings, so we cannot); show everything else.
+  logger: {
+    warn(message, options) {
+      if (message.includes("govuk-text-colour")) return;
+      console.warn(options.stack ? `${message}\n${options.stack}` : message);
+    },
+  },
 });
 writeFileSync(join(out, "app.css"), css.css);
 
@@ -35,6 +42,7 @@ cpSync(join(root, "frontend", "js"), out, { recursive: true });
 // Fail the build, not the browser, when a path above or a promise about the CSS is wrong.
 const built = readFileSync(join(out, "app.css"), "utf8");
 if (/GDS Transport|@font-face/.test(built)) throw new Error("app.css must not load GDS Transport");
+if (!built.includes(".govuk-generic-header")) throw new Error("app.css: no Generic header styles");
 if (!built.includes("/static/dist/assets/")) throw new Error("app.css: wrong $govuk-assets-path");
 for (const file of ["app.js", "htmx-config.js", "govuk-frontend.min.js",
   "moj-frontend.bundle.mjs", "htmx.esm.js"]) {

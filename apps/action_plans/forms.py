@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from apps.action_plans.models import Priority
-from apps.core.forms import DateField, TextField
+from apps.core.date_input import DateInputField
+from apps.core.forms import TextField
 
 
 class ActionForm(forms.Form):
@@ -12,10 +13,8 @@ class ActionForm(forms.Form):
     owner_agency = forms.ChoiceField(label="Owner agency",
                                      error_messages={"required": "Choose the owner agency."})
     owner_user = forms.ChoiceField(label="Owner (optional)", required=False)
-    due_date = DateField(kind="planned", label="Due date", help_text="For example, 2026-12-01.",
-                         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
-                         error_messages={"required": "Enter the due date.",
-                                         "invalid": "Enter a due date like 2026-12-01."})
+    due_date = DateInputField(kind="planned", label="Due date",
+                              error_messages={"required": "Enter the due date"})
     priority = forms.ChoiceField(label="Priority", choices=Priority.choices,
                                  initial=Priority.MEDIUM)
 

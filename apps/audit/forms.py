@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from apps.core.date_input import DateInputField
+
 
 class AccessLogFilterForm(forms.Form):
     username = forms.CharField(label="Username", required=False, max_length=150)
@@ -9,8 +11,5 @@ class AccessLogFilterForm(forms.Form):
     action = forms.ChoiceField(label="Action", required=False, choices=[
         ("", "Any action"), ("view", "Viewed"), ("create", "Created"), ("update", "Changed"),
         ("end", "Ended")])
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput,
-                                input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                                help_text="For example, 01/11/2026")
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput,
-                              input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    date_from = DateInputField(name="Date from", label="From", required=False)
+    date_to = DateInputField(name="Date to", label="To", required=False)

@@ -11,8 +11,8 @@ from apps.consent.models import (
     LawfulBasis,
     SharingPurpose,
 )
-from apps.core.forms import DateField, TextField
-from apps.people.forms import GovukDateField
+from apps.core.date_input import DateInputField
+from apps.core.forms import TextField
 
 
 class DsaForm(forms.Form):
@@ -28,17 +28,12 @@ class DsaForm(forms.Form):
                           help_text="How long each party keeps the data, and how it is "
                                     "destroyed.",
                           error_messages={"required": "Enter how long data is kept."})
-    start_date = DateField(kind="planned", label="Start date", help_text="For example, 2026-12-01",
-                           error_messages={"required": "Enter the start date.",
-                                           "invalid": "Enter the start date as YYYY-MM-DD."})
-    review_date = DateField(kind="planned", label="Review date",
-                            help_text="For example, 2027-06-01",
-                            error_messages={"required": "Enter the review date.",
-                                            "invalid": "Enter the review date as "
-                                                       "YYYY-MM-DD."})
-    end_date = DateField(kind="planned", label="End date", help_text="For example, 2027-12-01",
-                         error_messages={"required": "Enter the end date.",
-                                         "invalid": "Enter the end date as YYYY-MM-DD."})
+    start_date = DateInputField(kind="planned", label="Start date",
+                                error_messages={"required": "Enter the start date"})
+    review_date = DateInputField(kind="planned", label="Review date",
+                                 error_messages={"required": "Enter the review date"})
+    end_date = DateInputField(kind="planned", label="End date",
+                              error_messages={"required": "Enter the end date"})
     parties = forms.ModelMultipleChoiceField(
         label="Other parties", queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -62,10 +57,8 @@ class ConsentForm(forms.Form):
     given_by = forms.ChoiceField(label="Who gave consent", widget=forms.RadioSelect,
                                  choices=ConsentGivenBy.choices,
                                  error_messages={"required": "Select who gave consent."})
-    given_on = DateField(kind="event", label="Date consent was given", help_text="For example, "
-                         "2026-11-20", error_messages={
-                             "required": "Enter the date consent was given.",
-                             "invalid": "Enter the date as YYYY-MM-DD."})
+    given_on = DateInputField(kind="event", label="Date consent was given",
+                              error_messages={"required": "Enter the date consent was given"})
     method = forms.ChoiceField(label="How consent was given", widget=forms.RadioSelect,
                                choices=ConsentMethod.choices,
                                error_messages={"required": "Select how consent was given."})
@@ -80,10 +73,8 @@ class ConsentForm(forms.Form):
         label="Purposes the person agreed to", widget=forms.CheckboxSelectMultiple,
         choices=SharingPurpose.choices,
         error_messages={"required": "Select at least one purpose the person agreed to."})
-    review_date = DateField(kind="planned", label="Review date",
-                            help_text="For example, 2027-05-20",
-                            error_messages={"required": "Enter the review date.",
-                                            "invalid": "Enter the date as YYYY-MM-DD."})
+    review_date = DateInputField(kind="planned", label="Review date",
+                                 error_messages={"required": "Enter the review date"})
 
 
 class WithdrawForm(forms.Form):
@@ -126,9 +117,8 @@ class SharingBasisFields(forms.Form):
     consent_given_by = forms.ChoiceField(
         label="Consent given by", required=False,
         choices=[("", "Choose who gave consent"), *ConsentGivenBy.choices])
-    consent_given_on = GovukDateField(name="The date consent was given",
-                                      label="Date consent was given", required=False,
-                                      help_text="For example, 27 3 2026")
+    consent_given_on = DateInputField(kind="event", name="The date consent was given",
+                                      label="Date consent was given", required=False)
     lawful_basis = forms.ChoiceField(
         label="Lawful basis for sharing without consent", required=False,
         choices=[("", "Choose a lawful basis"), *LawfulBasis.choices])

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.audit.history import track_changes
+from apps.core.dates import format_date
 from apps.core.models import TimestampedModel
 
 
@@ -78,7 +79,7 @@ class SharingBasis(TimestampedModel):
         """One line for an involvement's basis; no personal data."""
         if self.kind == BasisKind.CONSENT:
             given_by = self.get_consent_given_by_display().lower()
-            return f"Consent given by {given_by} on {self.consent_given_on:%d %B %Y}"
+            return f"Consent given by {given_by} on {format_date(self.consent_given_on)}"
         return f"Without consent: {self.get_lawful_basis_display().lower()}"
 
 
@@ -125,7 +126,8 @@ class ConsentRecord(TimestampedModel):
         indexes = [models.Index(fields=["person", "-given_on"], name="consent_person")]
 
     def __str__(self) -> str:
-        return f"Consent given by {self.get_given_by_display().lower()} on {self.given_on}"
+        return (f"Consent given by {self.get_given_by_display().lower()} on "
+                f"{format_date(self.given_on)}")
 
     @property
     def withdrawn(self) -> bool:

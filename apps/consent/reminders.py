@@ -14,6 +14,7 @@ from apps.agencies.models import Role
 from apps.agencies.selectors import members_by_agency
 from apps.cases.models import Involvement
 from apps.consent.models import ConsentRecord, DataSharingAgreement, DsaParty, DsaStatus
+from apps.core.dates import format_date
 from apps.notifications.services import reminders_claim
 from apps.notifications.sweeps import Batch, Item, Summary
 
@@ -82,7 +83,7 @@ def dsa_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                                        roles=(Role.AGENCY_ADMIN,))
             items = {agreement.pk: Item(
                 "dsa", agreement.pk,
-                f"Data-sharing agreement {text} {getattr(agreement, field):%d %B %Y}: "
+                f"Data-sharing agreement {text} {format_date(getattr(agreement, field))}: "
                 f"{agreement.title}", f"/sharing/agreements/{agreement.pk}/")
                 for agreement in agreements}
             for agreement_id, agency_id in parties:

@@ -34,6 +34,7 @@ from apps.consent.models import (
     SharingPolicy,
     SharingPurpose,
 )
+from apps.core.dates import format_date
 from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
 from apps.notifications.services import notify, notify_agencies
 
@@ -153,7 +154,7 @@ def _consent_covers(*, consent: ConsentRecord, to_agency: Agency, person: Person
     """Why the consent does not cover the share ("" when it does)."""
     if consent.withdrawn:
         return ("The person's consent was withdrawn on "
-                f"{timezone.localtime(consent.withdrawn_at):%d %B %Y}: record another basis.")
+                f"{format_date(consent.withdrawn_at)}: record another basis.")
     if person is not None and consent.person_id != person.pk:
         return "That consent was given about a different person."
     in_scope = (to_agency.kind in consent.scope_agency_kinds

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from apps.core.exceptions import ServiceError
-from apps.core.limits import TEXT_MAX_LENGTH, DateRangeValidator, too_long_message
+from apps.core.limits import TEXT_MAX_LENGTH, too_long_message
 
 
 def add_service_error(form: forms.Form, error: ServiceError) -> None:
@@ -33,20 +33,3 @@ class TextField(forms.CharField):
         super().__init__(max_length=max_length, widget=widget, **kwargs)
         self.error_messages["max_length"] = too_long_message(
             _name(kwargs.get("label"), name), max_length)
-
-
-class DateField(forms.DateField):
-    """A date inside the window of its ``kind`` (see ``apps.core.limits.DateRangeValidator``);
-    the message names the field."""
-
-    def __init__(self, *, kind: str, name: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.validators.append(DateRangeValidator(kind, _name(kwargs.get("label"), name)))
-
-
-class DateTimeField(forms.DateTimeField):
-    """A date and time whose day is inside the window of its ``kind``."""
-
-    def __init__(self, *, kind: str, name: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.validators.append(DateRangeValidator(kind, _name(kwargs.get("label"), name)))

@@ -4,7 +4,9 @@ from django import forms
 
 from apps.cases.models import RiskLevel
 from apps.consent.models import LawfulBasis
-from apps.core.forms import DateField, DateTimeField, TextField
+from apps.core.date_input import DateInputField, DateTimeInputField
+from apps.core.dates import format_datetime
+from apps.core.forms import TextField
 from apps.marac import dash
 from apps.marac.models import AttendanceStatus, MaracArea, RouteDecision
 
@@ -15,9 +17,8 @@ class ChecklistForm(forms.Form):
     area = forms.ModelChoiceField(label="MARAC area", queryset=MaracArea.objects.none(),
                                   empty_label=None,
                                   error_messages={"required": "Choose the MARAC area."})
-    incident_date = DateField(kind="event", label="Date of the incident", required=False,
-                              help_text="For example, 27 3 2026 or 2026-03-27.",
-                              input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"])
+    incident_date = DateInputField(kind="event", name="Date of the incident",
+                                   label="Date of the incident (optional)", required=False)
     incidents_last_12_months = forms.IntegerField(
         label="Police call-outs for domestic abuse in the last 12 months", min_value=0,
         initial=0, help_text="Used for the potential escalation route.",
@@ -98,7 +99,7 @@ class ListForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
         self.fields["meeting"].label_from_instance = (
-            lambda m: f"{m.starts_at:%d %B %Y %H:%M}" + (f", {m.location}" if m.location else ""))
+            lambda m: format_datetime(m.starts_at) + (f", {m.location}" if m.location else ""))
 
 
 class ReturnForm(forms.Form):
@@ -109,13 +110,10 @@ class ReturnForm(forms.Form):
 
 class MeetingForm(forms.Form):
     area = forms.ModelChoiceField(label="MARAC area", queryset=None, empty_label=None)
-    starts_at = DateTimeField(kind="planned", label="Date and time", help_text="For example, "
-                              "2026-12-01 10:00",
-                              input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
-                                             "%d/%m/%Y %H:%M"],
-                              error_messages={"required": "Enter the date and time.",
-                                              "invalid": "Enter a date and time like "
-                                                         "2026-12-01 10:00."})
+    starts_at = DateTimeInputField(kind="planned", name="Date and time of the meeting",
+                                   label="Date and time",
+                                   error_messages={"required": "Enter the date and time of "
+                                                               "the meeting"})
     location = forms.CharField(label="Location", required=False, max_length=200)
     chair = forms.CharField(label="Chair", required=False, max_length=200)
 

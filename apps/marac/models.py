@@ -9,6 +9,7 @@ from django.db.models import Q
 from apps.audit.history import track_changes
 from apps.cases.models import RiskLevel
 from apps.consent.models import LawfulBasis
+from apps.core.dates import format_date
 from apps.core.models import TimestampedModel
 from apps.marac import dash
 
@@ -179,7 +180,7 @@ class Meeting(TimestampedModel):
         indexes = [models.Index(fields=["area", "-starts_at"], name="meeting_area_starts")]
 
     def __str__(self) -> str:
-        return f"{self.area} MARAC {self.starts_at:%d %B %Y}"
+        return f"{self.area} MARAC {format_date(self.starts_at)}"
 
 
 class AttendanceStatus(models.TextChoices):

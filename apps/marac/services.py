@@ -19,6 +19,7 @@ from apps.cases.models import Case
 from apps.cases.services import involvement_start_marac
 from apps.consent.models import BasisKind, SharingPurpose
 from apps.consent.services import sharing_basis_create, sharing_check
+from apps.core.dates import format_date
 from apps.core.exceptions import ServiceError, TransitionNotAllowed
 from apps.marac import dash
 from apps.marac.models import (
@@ -296,12 +297,12 @@ def marac_referral_list_for_meeting(*, actor: Actor, referral: MaracReferral,
         notify_agencies(recipients_by_agency=members, kind="marac_research",
                         target_type="marac_meeting", target_id=meeting.pk,
                         title=f"Research requested for case {referral.case.reference} by "
-                              f"{timezone.localtime(meeting.research_due_at):%d %B %Y}",
+                              f"{format_date(meeting.research_due_at)}",
                         url=f"/marac/meetings/{meeting.pk}/")
         notify(recipients=[referral.referrer_id], kind="marac_referral_listed",
                target_type="marac_referral", target_id=referral.pk,
                title=f"Case {referral.case.reference} is listed for MARAC on "
-                     f"{timezone.localtime(meeting.starts_at):%d %B %Y}",
+                     f"{format_date(meeting.starts_at)}",
                url=f"/marac/referrals/{referral.pk}/", agency_id=referral.referring_agency_id)
         access_record(actor=actor, object_type="marac_agenda_item", object_id=item.pk,
                       case_id=referral.case_id, action="create")

@@ -265,7 +265,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     suggested = (timezone.localtime(last.starts_at) + datetime.timedelta(
         days=area.meeting_frequency_days)) if last else None
     form = MeetingForm(request.POST or None, areas=areas, initial={
-        "area": area.pk, "starts_at": suggested.strftime("%Y-%m-%d %H:%M") if suggested else ""})
+        "area": area.pk, "starts_at": suggested})
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_schedule(actor=request.actor, **form.cleaned_data)

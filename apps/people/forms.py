@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from apps.cases.models import RiskLevel
+from apps.core.date_input import DateInputField
 from apps.core.forms import TextField
 from apps.people.models import Person
 
@@ -18,67 +17,11 @@ PERSON_FIELDS = [
 ]
 
 
-class GovukDateWidget(forms.MultiWidget):
-    """Day, month and year boxes (the GOV.UK date input pattern)."""
-
-    def __init__(self) -> None:
-        super().__init__({"day": forms.TextInput, "month": forms.TextInput,
-                          "year": forms.TextInput})
-
-    def decompress(self, value: datetime.date | None) -> list[int | None]:
-        return [value.day, value.month, value.year] if value else [None, None, None]
-
-    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        base_id = context["widget"]["attrs"].get("id")
-        for suffix, sub in zip(self.widgets_names, context["widget"]["subwidgets"], strict=True):
-            if base_id:
-                sub["attrs"]["id"] = f"{base_id}{suffix}"
-        return context
-
-    def id_for_label(self, id_: str) -> str:
-        return f"{id_}_day" if id_ else ""
-
-
-class GovukDateField(forms.MultiValueField):
-    """A date given as day, month and year, with GOV.UK error messages."""
-
-    widget = GovukDateWidget
-
-    def __init__(self, *, name: str = "Date", allow_future: bool = False,
-                 **kwargs: Any) -> None:
-        self.name = name
-        self.allow_future = allow_future
-        parts = (forms.CharField(required=False), forms.CharField(required=False),
-                 forms.CharField(required=False))
-        super().__init__(fields=parts, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list: list[str]) -> datetime.date | None:
-        if not data_list or not any(part.strip() for part in data_list if part):
-            return None
-        day, month, year = (part.strip() if part else "" for part in data_list)
-        missing = [label for label, part in (("day", day), ("month", month), ("year", year))
-                   if not part]
-        if missing:
-            raise ValidationError(f"{self.name} must include a {' and '.join(missing)}.")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise ValidationError(f"{self.name} must be a real date.")
-        try:
-            value = datetime.date(int(year), int(month), int(day))
-        except ValueError as exc:
-            raise ValidationError(f"{self.name} must be a real date.") from exc
-        if not self.allow_future and value > datetime.date.today():
-            raise ValidationError(f"{self.name} must be in the past.")
-        if value.year < 1900:
-            raise ValidationError(f"{self.name} must be after 1900.")
-        return value
-
-
 class PersonDetailsForm(forms.ModelForm):
     """Everything recorded about a person (names, equality monitoring, address, safe contact)."""
 
-    date_of_birth = GovukDateField(name="Date of birth", label="Date of birth (optional)",
-                                   required=False, help_text="For example, 27 3 1985")
+    date_of_birth = DateInputField(kind="birth", name="Date of birth",
+                                   label="Date of birth (optional)", required=False)
 
     class Meta:
         model = Person

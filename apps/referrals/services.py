@@ -22,6 +22,7 @@ from apps.cases import policy
 from apps.cases.models import Case
 from apps.cases.services import involvement_start_from_referral
 from apps.consent.services import sharing_basis_create, sharing_check
+from apps.core.dates import format_datetime
 from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
 from apps.notifications.services import notify
 from apps.referrals.models import (
@@ -72,9 +73,8 @@ def _refusal(referral: Referral, action: str) -> TransitionNotAllowed:
     status = referral.get_status_display().lower()
     if referral.status in (S.ACCEPTED, S.DECLINED) and referral.decided_by_id:
         who = referral.decided_by.get_full_name() or referral.decided_by.get_username()
-        at = timezone.localtime(referral.decided_at).strftime("%d %B %Y at %H:%M")
-        return TransitionNotAllowed(
-            f"This referral was already {status} by {who} at {at}.")
+        return TransitionNotAllowed(f"This referral was already {status} by {who} on "
+                                    f"{format_datetime(referral.decided_at)}.")
     return TransitionNotAllowed(f"You cannot {action.replace('_', ' ')} a referral that is "
                                 f"{status}.")
 

@@ -150,6 +150,8 @@ TEMPLATES = [
                 "apps.agencies.context_processors.acting_agency",
                 "apps.notifications.context_processors.notifications",
             ],
+            # govuk_date / govuk_datetime filters in every template (apps/core/dates.py).
+            "builtins": ["apps.core.templatetags.govuk_dates"],
         },
     },
 ]
@@ -196,6 +198,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# "30 November 2026" wherever a date is rendered without a filter (config/formats/en_GB).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

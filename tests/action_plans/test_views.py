@@ -9,6 +9,7 @@ from apps.action_plans import services
 from apps.action_plans.models import Action
 from apps.cases.services import case_person_create
 from tests.conftest import client_for
+from tests.dates import date_data
 from tests.factories import actor_of
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +26,14 @@ def test_plan_page_adds_and_closes_actions(world, shared_case):
     url = f"/cases/{shared_case.pk}/action-plan/"
     assert client.get(url).status_code == 200
     response = client.post(f"{url}actions/", {"description": "", "owner_agency": "",
-                                              "due_date": "", "priority": "high"})
+                                              **date_data("due_date", None),
+                                              "priority": "high"})
     assert response.status_code == 400 and "There is a problem" in response.content.decode()
     assert not Action.objects.exists()
     response = client.post(f"{url}actions/", {
         "description": "Weekly check-in call.", "owner_agency": str(world.partner.pk),
         "owner_user": f"{world.partner.pk}:{world.partner_practitioner.user_id}",
-        "due_date": "2030-02-01", "priority": "medium"})
+        **date_data("due_date", datetime.date(2030, 2, 1)), "priority": "medium"})
     assert response.status_code == 302
     action = Action.objects.get()
     assert action.owner_user == world.partner_practitioner.user

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from apps.agencies.models import Role
 from apps.consent.models import DataSharingAgreement, DsaStatus
+from tests.browser.dates import fill_date
 from tests.factories import make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,9 +38,9 @@ def test_admin_drafts_an_agreement_and_both_admins_sign(visitor, world):
     page.get_by_label("Lawful basis").select_option("public_task")
     page.get_by_label("Categories of data shared").fill("Incident reference and risk level.")
     page.get_by_label("Retention").fill("Two years.")
-    page.get_by_label("Start date").fill(today.isoformat())
-    page.get_by_label("Review date").fill((today + datetime.timedelta(days=90)).isoformat())
-    page.get_by_label("End date").fill((today + datetime.timedelta(days=365)).isoformat())
+    fill_date(page, "Start date", today)
+    fill_date(page, "Review date", today + datetime.timedelta(days=90))
+    fill_date(page, "End date", today + datetime.timedelta(days=365))
     page.get_by_label("Safe Haven").check()
     page.get_by_role("button", name="Draft agreement").click()
     page.wait_for_load_state()

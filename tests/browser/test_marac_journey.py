@@ -3,11 +3,14 @@ with JavaScript on and off, each page checked with axe and for CSP errors."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
 from apps.action_plans.models import Action
 from apps.marac.models import MaracReferral, Research
+from tests.browser.dates import fill_date
 from tests.factories import make_case
 from tests.marac.helpers import make_marac, meeting
 
@@ -97,7 +100,7 @@ def test_marac_journey(visitor, world):
     visitor.check()
     page.get_by_label("Action", exact=True).fill("Review the safety plan.")
     page.get_by_label("Owner agency").select_option(label=world.partner.name)
-    page.get_by_label("Due date").fill("2030-01-31")
+    fill_date(page, "Due date", datetime.date(2030, 1, 31))
     page.get_by_role("button", name="Add action").click()
     expect(page.get_by_test_id("agreed-actions")).to_contain_text("Review the safety plan.")
     visitor.check()

@@ -3,10 +3,13 @@ with axe and CSP checks on every page."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
 from apps.referrals.models import Referral, ReferralStatus
+from tests.browser.dates import fill_date
 from tests.factories import make_case
 from tests.referrals.helpers import make_service
 
@@ -39,9 +42,7 @@ def test_refer_accept_and_record_the_outcome(visitor, world):
         "Yes").check()
     page.get_by_label("Consent", exact=True).check()
     page.get_by_label("Consent given by").select_option(label="The person")
-    page.get_by_label("Day").fill("5")
-    page.get_by_label("Month").fill("1")
-    page.get_by_label("Year").fill("2026")
+    fill_date(page, "Date consent was given", datetime.date(2026, 1, 5))
     page.get_by_role("button", name="Send referral").click()
     page.wait_for_load_state()
     expect(page.get_by_test_id("referral-status")).to_contain_text("Submitted")

@@ -206,7 +206,8 @@ def test_partner_adds_a_person_related_to_the_subject(world, shared_case):
     ({"role": ""}, "Choose the person&#x27;s role in the case."),
     ({"role": "subject"}, "Choose the person&#x27;s role in the case."),
     ({"relationship_kind": "enemy"}, "Choose how they are related to the subject."),
-    ({"date_of_birth_year": "88"}, "Date of birth must be a real date."),
+    ({"date_of_birth_year": "88"}, "Year must include 4 numbers"),
+    ({"date_of_birth_day": "30", "date_of_birth_month": "2"}, "Date of birth must be a real date"),
 ])
 def test_add_person_bad_input_shows_errors_and_saves_nothing(world, shared_case, overrides,
                                                              message):

@@ -13,6 +13,7 @@ from apps.consent.models import DataSharingAgreement, DsaStatus, EmergencyAccess
 from apps.consent.services import dsa_create_active_for_demo
 from tests.conftest import client_for
 from tests.consent.helpers import make_consent, stranger_agency
+from tests.dates import date_data
 from tests.factories import involve, make_agency, make_case
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +23,9 @@ def _dsa_form(parties):
     today = timezone.localdate()
     return {"title": "Police and charity", "purpose": "Safeguarding adults at risk.",
             "lawful_basis": "public_task", "data_categories": "Case details.",
-            "retention": "Six years.", "start_date": today.isoformat(),
-            "review_date": (today + datetime.timedelta(days=90)).isoformat(),
-            "end_date": (today + datetime.timedelta(days=365)).isoformat(),
+            "retention": "Six years.", **date_data("start_date", today),
+            **date_data("review_date", today + datetime.timedelta(days=90)),
+            **date_data("end_date", today + datetime.timedelta(days=365)),
             "parties": [str(p.pk) for p in parties]}
 
 
@@ -121,9 +122,9 @@ def test_consent_pages_record_and_withdraw_and_hide_from_outsiders(world, shared
     bad = client.post(url, {"given_by": "person"})
     assert bad.status_code == 400 and b"There is a problem" in bad.content
     response = client.post(url, {
-        "given_by": "person", "given_on": today.isoformat(), "method": "verbal",
+        "given_by": "person", **date_data("given_on", today), "method": "verbal",
         "scope_agency_kinds": ["voluntary"], "purposes": ["support"],
-        "review_date": (today + datetime.timedelta(days=90)).isoformat()})
+        **date_data("review_date", today + datetime.timedelta(days=90))})
     assert response.status_code == 302
     consent = shared_case.subject.consents.get()
     detail = f"/sharing/consents/{consent.pk}/"

@@ -7,9 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.core.date_input import format_time_input
 from apps.marac import dash, services
 from apps.marac.models import MaracReferral, Research, RiskChecklist
 from tests.conftest import client_for
+from tests.dates import date_data, datetime_data
 from tests.factories import actor_of, make_case
 from tests.marac.helpers import answers, checklist, listed, make_marac, meeting, referral
 
@@ -106,7 +108,8 @@ def test_research_minutes_and_close_pages(world, shared_case, marac):
                                           "risk_confirmed": "high"}).status_code == 302
     response = coordinator.post(f"/marac/meetings/{mtg.pk}/items/{item.pk}/actions/", {
         "description": "Target hardening.", "owner_agency": str(world.lead.pk),
-        "owner_user": "", "due_date": "2030-01-01", "priority": "high"})
+        "owner_user": "", **date_data("due_date", datetime.date(2030, 1, 1)),
+        "priority": "high"})
     assert response.status_code == 302
     coordinator.post(f"/marac/meetings/{mtg.pk}/close/")
     minutes = partner.get(f"/marac/meetings/{mtg.pk}/minutes/").content.decode()
@@ -229,12 +232,17 @@ def test_schedule_a_meeting_suggests_the_next_date(world, marac):
     client = client_for(marac.coordinator)
     page = client.get("/marac/meetings/new/").content.decode()
     expected = timezone.localtime(first.starts_at) + datetime.timedelta(days=28)
-    assert expected.strftime("%Y-%m-%d %H:%M") in page
-    assert client.post("/marac/meetings/new/", {"area": str(marac.area.pk),
-                                                "starts_at": "2001-01-01 10:00"}
-                       ).status_code == 400
+    for part, value in datetime_data("starts_at", expected).items():
+        if not part.endswith("_time"):
+            assert f'name="{part}" type="text" inputmode="numeric" value="{value}"' in page
+    assert f'name="starts_at_time" type="text" value="{format_time_input(expected)}"' in page
+    refused = client.post("/marac/meetings/new/", {
+        "area": str(marac.area.pk),
+        **datetime_data("starts_at", expected.replace(year=2001))})
+    assert refused.status_code == 400
+    assert "The meeting must be in the future." in refused.content.decode()
     response = client.post("/marac/meetings/new/", {
-        "area": str(marac.area.pk), "starts_at": expected.strftime("%Y-%m-%d %H:%M"),
+        "area": str(marac.area.pk), **datetime_data("starts_at", expected),
         "location": "Town hall"})
     assert response.status_code == 302
 

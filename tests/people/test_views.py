@@ -127,9 +127,10 @@ def test_create_person_opens_a_case_and_goes_to_it(world):
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"given_name": ""}, "Enter the person&#x27;s first name."),
     ({"family_name": ""}, "Enter the person&#x27;s last name."),
-    ({"date_of_birth_month": ""}, "Date of birth must include a month."),
-    ({"date_of_birth_day": "31", "date_of_birth_month": "2"}, "Date of birth must be a real date."),
-    ({"date_of_birth_year": "2999"}, "Date of birth must be in the past."),
+    ({"date_of_birth_month": ""}, "Date of birth must include a month"),
+    ({"date_of_birth_day": "31", "date_of_birth_month": "2"}, "Date of birth must be a real date"),
+    ({"date_of_birth_year": "2999"}, "Date of birth must be today or in the past"),
+    ({"date_of_birth_year": "90"}, "Year must include 4 numbers"),
     ({"email": "not-an-email"}, "Enter an email address in the correct format"),
     ({"risk_level": "extreme"}, "Choose a risk level."),
 ])
