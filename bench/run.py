@@ -333,7 +333,9 @@ def _delivery_run(*, redis_url: str, count: int, smtp_port: int) -> dict:
         [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "-c", "1",
          "--pool", "prefork", "-l", "warning", "--without-gossip", "--without-mingle",
          "--without-heartbeat", "-n", f"bench-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        stderr=open(os.environ["BENCH_WORKER_LOG"], "ab")  # noqa: SIM115
+        if os.environ.get("BENCH_WORKER_LOG") else subprocess.DEVNULL)
     try:
         for _ in range(120):
             if app.control.ping(timeout=0.5):
