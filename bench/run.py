@@ -333,7 +333,9 @@ def _delivery_run(*, redis_url: str, count: int, smtp_port: int) -> dict:
         [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "-c", "1",
          "--pool", "prefork", "-l", "warning", "--without-gossip", "--without-mingle",
          "--without-heartbeat", "-n", f"bench-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        stderr=open(os.environ["BENCH_WORKER_LOG"], "ab")  # noqa: SIM115
+        if os.environ.get("BENCH_WORKER_LOG") else subprocess.DEVNULL)
     try:
         for _ in range(120):
             if app.control.ping(timeout=0.5):
@@ -379,10 +381,9 @@ def _delivery_run(*, redis_url: str, count: int, smtp_port: int) -> dict:
 def run(args) -> dict:
     from django.db import connection
 
+    from apps.cases.sizes import agencies_case_share_refresh
     from bench.load import MEASURED_AGENCIES, optional_tables
     from bench.pages import page_specs, plan_text
-
-    from apps.cases.sizes import agencies_case_share_refresh
 
     results: dict = {"scale": args.scale, "requests": args.requests,
                      "data": ensure_loaded(args.scale, reload=args.reload)}
@@ -399,6 +400,8 @@ def run(args) -> dict:
     pages: list[dict] = []
     plans: dict = {}
     for label, number in MEASURED_AGENCIES:
+        if args.agencies and label not in args.agencies.split(","):
+            continue
         actor = bench_actor(number)
         browser, api = clients_for(actor)
         case_ids = visible_case_ids(actor)
@@ -461,6 +464,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=60.0,
                         help="seconds per page at most (then at least 10 requests)")
     parser.add_argument("--reload", action="store_true", help="drop and load the data again")
+    parser.add_argument("--agencies", default="",
+                        help="only these sizes, e.g. largest,smallest (default: all)")
     parser.add_argument("--explain", action="store_true", help="keep EXPLAIN ANALYZE plans")
     parser.add_argument("--json", default=str(ROOT / "bench-results.json"))
     args = parser.parse_args(argv)

@@ -3,6 +3,7 @@ connections, keeps what it received, and refuses the recipients it is told to re
 
 from __future__ import annotations
 
+import logging
 import socket
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ def _free_port() -> int:
 @contextmanager
 def smtp_sink(*, refuse: set[str] | None = None):
     """Yield (sink, port) while the server runs."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
     sink = Sink(refuse=refuse or set())
     port = _free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)

@@ -226,14 +226,18 @@ def notifications_deliver(*, notification_ids: list) -> int:
     """Deliver a batch of notifications exactly once: email the immediate-mode recipients
     over ONE mail connection, mark the rows delivered. A fixed number of queries per batch.
 
-    Rows another worker is delivering are skipped (``SKIP LOCKED``), as are rows already
-    delivered or dead (a duplicate publish). A row whose email fails is marked ``failed``
-    with its next attempt (the outbox sweep retries it); the others still go. Returns how
-    many were delivered."""
+    Rows already delivered or dead (a duplicate publish) are skipped; a row another worker
+    is delivering is waited for, then skipped as delivered. A row whose email fails is
+    marked ``failed`` with its next attempt (the outbox sweep retries it); the others still
+    go. Returns how many were delivered."""
     with transaction.atomic():
-        rows = list(Notification.objects.select_for_update(of=("self",), skip_locked=True)
+        # Wait for a row another transaction holds (never SKIP LOCKED here: publish()'s own
+        # bookkeeping UPDATE holds the rows for a moment, and a skipped row would wait for
+        # the sweep); in primary-key order, so two workers never deadlock.
+        rows = list(Notification.objects.select_for_update(of=("self",))
                     .select_related("recipient", "agency").filter(pk__in=notification_ids)
-                    .exclude(state__in=(DeliveryState.DELIVERED, DeliveryState.DEAD)))
+                    .exclude(state__in=(DeliveryState.DELIVERED, DeliveryState.DEAD))
+                    .order_by("pk"))
         if not rows:
             return 0
         now = timezone.now()

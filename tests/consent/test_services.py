@@ -377,8 +377,9 @@ def test_break_glass_needs_a_reason_and_a_case_you_cannot_see(world, shared_case
 
 
 def test_break_glass_is_view_only(world, shared_case):
-    from apps.cases.selectors import case_capabilities
+    from apps.cases import policy
 
     _break_glass(world, shared_case)
-    assert case_capabilities(actor=actor_of(world.outsider_practitioner),
-                             case=shared_case) == frozenset()
+    may = policy.case_abilities(actor=actor_of(world.outsider_practitioner), case=shared_case)
+    assert may.see and not may.contribute and not may.update and not may.manage
+    assert "contribute_case" not in may.held and "manage_case" not in may.held
