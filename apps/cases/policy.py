@@ -314,3 +314,36 @@ def require_sign_off_marac_referral(*, actor: Actor | None, referral: MaracRefer
                                     hide: bool = False) -> None:
     if not may_sign_off_marac_referral(actor=actor, referral=referral):
         _refuse("Only a manager of the referring agency can sign this off.", hide=hide)
+
+
+# Documents ----------------------------------------------------------------------------------
+# A document is a chronology entry: seen like a note (shared, or only the uploading agency's)
+# and only where the chronology section is shared with the actor's involvement.
+
+
+def may_see_documents(*, actor: Actor | None, case: Case,
+                      visible: Visible | None = None) -> bool:
+    """See the case's documents: the chronology section is shared with the actor."""
+    from apps.cases.sections import Section
+
+    return Section.CHRONOLOGY in (visible or visible_sections(actor=actor, case=case))
+
+
+def may_add_document(*, actor: Actor | None, case: Case) -> bool:
+    """Attach a file: contribute to the case, and see its chronology."""
+    return may_contribute(actor=actor, case=case) and may_see_documents(actor=actor, case=case)
+
+
+def may_see_document(*, actor: Actor | None, document: object,
+                     visible: Visible | None = None) -> bool:
+    """One document: the chronology is shared, and the document is shared or the actor's
+    agency's own. (Whether it may be downloaded also needs a clean scan: ``servable``.)"""
+    if not _active(actor) or not may_see_documents(actor=actor, case=document.case,
+                                                   visible=visible):
+        return False
+    return document.visibility == "shared" or document.agency_id == actor.agency_id
+
+
+def require_add_document(*, actor: Actor | None, case: Case, hide: bool = False) -> None:
+    if not may_add_document(actor=actor, case=case):
+        _refuse("Your agency cannot add documents to this case.", hide=hide)

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "apps.referrals",
     "apps.marac",
     "apps.action_plans",
+    "apps.documents",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +117,7 @@ MIDDLEWARE = [
     "apps.core.middleware.NoStoreMiddleware",
     "apps.core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.documents.middleware.RawUploadNameMiddleware",  # before anything reads the body
     "apps.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -357,3 +359,31 @@ LOGGING = {
         "pgserver": {"level": "WARNING"},
     },
 }
+
+# Documents on a case (docs/records.md): limits, storage, virus scanner.
+DOCUMENT_MAX_BYTES = int(env("WRAPAROUND_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)) or 10485760)
+DOCUMENT_MAX_UNPACKED_BYTES = int(env("WRAPAROUND_DOCUMENT_MAX_UNPACKED_BYTES",
+                                      str(100 * 1024 * 1024)) or 104857600)
+DOCUMENT_MAX_ZIP_RATIO = 100
+DOCUMENT_MAX_ZIP_ENTRIES = 1000
+# Django accepts a multipart body up to the document limit (plus the form's other fields).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DOCUMENT_STORAGE = {
+    "BACKEND": env("WRAPAROUND_DOCUMENT_STORAGE_BACKEND",
+                   "django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": ({"location": str(BASE_DIR / ".data" / "documents")}
+                if not env("WRAPAROUND_DOCUMENT_STORAGE_BACKEND") else {
+                    "bucket_name": env("WRAPAROUND_DOCUMENT_S3_BUCKET", ""),
+                    "endpoint_url": env("WRAPAROUND_DOCUMENT_S3_ENDPOINT_URL", "") or None,
+                    "region_name": env("WRAPAROUND_DOCUMENT_S3_REGION", "") or None,
+                    "default_acl": "private", "querystring_auth": True,
+                    "file_overwrite": False}),
+}
+# "apps.documents.scanning.ClamdScanner" with CLAMD_URL (unix:///… or tcp://host:3310); the
+# EICAR-only scanner is for development and the demo; empty: documents stay held.
+DOCUMENT_SCANNER = env("WRAPAROUND_DOCUMENT_SCANNER",
+                       "apps.documents.scanning.ClamdScanner" if env("CLAMD_URL")
+                       else "apps.documents.scanning.EicarOnlyScanner")
+CLAMD_URL = env("CLAMD_URL", "")
+CELERY_BEAT_SCHEDULE["documents-scan-sweep"] = {
+    "task": "apps.documents.tasks.scan_sweep", "schedule": 60.0}
