@@ -26,4 +26,5 @@ urlpatterns += [
 ]
 
 # Records: documents on a case (issue 18).
-urlpatterns += [path("", include("apps.documents.api.urls"))]
+urlpatterns += [path("", include("apps.documents.api.urls")),
+                path("", include("apps.records.api.urls"))]

@@ -18,5 +18,6 @@ urlpatterns = [
     path("services/", include("apps.agencies.service_urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("", include("apps.documents.urls")),
+    path("", include("apps.records.urls")),
     path("api/", include("config.api_urls")),
 ]

@@ -347,3 +347,19 @@ def may_see_document(*, actor: Actor | None, document: object,
 def require_add_document(*, actor: Actor | None, case: Case, hide: bool = False) -> None:
     if not may_add_document(actor=actor, case=case):
         _refuse("Your agency cannot add documents to this case.", hide=hide)
+
+
+# Records: subject access, retention, rectification -----------------------------------------
+
+
+def may_answer_subject_access(*, actor: Actor | None, agency_id: object = None) -> bool:
+    """Open, assemble, review and release subject access requests: an agency admin, for
+    their own agency's requests only."""
+    return (is_writer(actor=actor) and actor.role == Role.AGENCY_ADMIN
+            and (agency_id is None or agency_id == actor.agency_id))
+
+
+def require_answer_subject_access(*, actor: Actor | None, agency_id: object = None,
+                                  hide: bool = False) -> None:
+    if not may_answer_subject_access(actor=actor, agency_id=agency_id):
+        _refuse("Only your agency's admin can answer subject access requests.", hide=hide)

@@ -11,13 +11,15 @@ from apps.documents.scanning import EICAR
 
 def _consent_form_pdf() -> bytes:
     from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
 
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", size=12)
-    pdf.multi_cell(w=0, text="Safe Haven: consent to share information (demo).\n\n"
-                             "I agree that Safe Haven may share information about me with the "
-                             "agencies working with me, to keep me safe.\n\nSigned: (demo)")
+    pdf.multi_cell(w=0, new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+                   text="Safe Haven: consent to share information (demo).\n\nI agree that "
+                        "Safe Haven may share information about me with the agencies working "
+                        "with me, to keep me safe.\n\nSigned: (demo)")
     return bytes(pdf.output())
 
 

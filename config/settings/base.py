@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "apps.marac",
     "apps.action_plans",
     "apps.documents",
+    "apps.records",
 ]
 
 MIDDLEWARE = [
@@ -387,3 +388,5 @@ DOCUMENT_SCANNER = env("WRAPAROUND_DOCUMENT_SCANNER",
 CLAMD_URL = env("CLAMD_URL", "")
 CELERY_BEAT_SCHEDULE["documents-scan-sweep"] = {
     "task": "apps.documents.tasks.scan_sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["records-subject-access-sweep"] = {
+    "task": "apps.records.tasks.sar_sweep", "schedule": 60.0}

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from apps.core.api.fields import DateField, TextField
+from apps.records.models import RequesterKind, SubjectAccessRequest
+
+
+class SubjectAccessRequestSerializer(serializers.ModelSerializer):
+    person = serializers.UUIDField(source="person_id", read_only=True)
+    bundle_url = serializers.SerializerMethodField(
+        help_text="Where to download the bundle (zip); null until assembled.")
+
+    class Meta:
+        model = SubjectAccessRequest
+        fields = ["id", "person", "requester_kind", "requester_details", "received_on",
+                  "due_on", "status", "summary", "assembled_at", "released_at",
+                  "release_note", "bundle_url", "created_at"]
+        read_only_fields = fields
+
+    def get_bundle_url(self, sar: SubjectAccessRequest) -> str | None:
+        if not sar.bundle_key:
+            return None
+        return f"/api/v1/subject-access-requests/{sar.pk}/bundle/"
+
+
+class SubjectAccessRequestCreateSerializer(serializers.Serializer):
+    person = serializers.UUIDField(help_text="A person your agency recorded or worked with.")
+    received_on = DateField(kind="event")
+    requester_kind = serializers.ChoiceField(choices=RequesterKind.choices,
+                                             default=RequesterKind.PERSON)
+    requester_details = TextField(max_length=2000, required=False, allow_blank=True,
+                                  default="")
+
+
+class SubjectAccessReleaseSerializer(serializers.Serializer):
+    note = TextField(max_length=2000, label="Note")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from apps.records import views
+
+app_name = "records"
+urlpatterns = [
+    path("records/subject-access/", views.sar_list, name="sar-list"),
+    path("records/subject-access/new/", views.sar_open, name="sar-open"),
+    path("records/subject-access/<uuid:sar_id>/", views.sar_detail, name="sar-detail"),
+    path("records/subject-access/<uuid:sar_id>/bundle/", views.sar_bundle, name="sar-bundle"),
+]

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from apps.agencies.decorators import actor_required
+from apps.cases import policy
+from apps.core.exceptions import ServiceError
+from apps.core.forms import add_service_error
+from apps.documents.storage import document_storage
+from apps.records import selectors, services
+from apps.records.forms import PersonSearchForm, SarOpenForm, SarReleaseForm
+from apps.records.models import SarStatus
+
+
+def _require_admin(request: HttpRequest) -> None:
+    policy.require_answer_subject_access(actor=request.actor, hide=True)
+
+
+@actor_required
+def sar_list(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    return render(request, "records/sar_list.html", {
+        "requests": list(selectors.sar_list(actor=request.actor)[:200])})
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def sar_open(request: HttpRequest) -> HttpResponse:
+    """Find the person (by name, among those the agency holds data about), then record the
+    request: who asked and when it was received."""
+    _require_admin(request)
+    search = PersonSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    people = selectors.people_search(actor=request.actor, query=query) if query else []
+    form = SarOpenForm(request.POST or None,
+                       initial={"person": request.GET.get("person", "")})
+    chosen = None
+    person_id = request.POST.get("person") or request.GET.get("person")
+    if person_id:
+        chosen = selectors.people_held(actor=request.actor).filter(pk=person_id).first() if (
+            _is_uuid(person_id)) else None
+    if request.method == "POST" and form.is_valid():
+        if chosen is None:
+            form.add_error("person", "Choose the person who asked.")
+        else:
+            try:
+                sar = services.sar_open(actor=request.actor, person=chosen,
+                                        **{k: v for k, v in form.cleaned_data.items()
+                                           if k != "person"})
+            except ServiceError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "Request recorded. Wraparound is gathering what "
+                                          "your agency holds.")
+                return redirect("records:sar-detail", sar_id=sar.pk)
+    return render(request, "records/sar_open.html", {
+        "search": search, "people": people, "query": query, "form": form, "chosen": chosen,
+    }, status=400 if form.errors else 200)
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def sar_detail(request: HttpRequest, sar_id: str) -> HttpResponse:
+    _require_admin(request)
+    sar = selectors.sar_get(actor=request.actor, sar_id=sar_id)
+    form = SarReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sar_release(actor=request.actor, sar=sar, note=form.cleaned_data["note"])
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Release recorded.")
+            return redirect("records:sar-detail", sar_id=sar.pk)
+    from apps.records.bundle import SECTIONS, TITLES
+
+    rows = [(TITLES[s], sar.summary.get(s, {})) for s in SECTIONS] if sar.summary else []
+    return render(request, "records/sar_detail.html", {
+        "sar": sar, "form": form, "rows": rows, "ready": sar.status == SarStatus.READY,
+    }, status=400 if form.errors else 200)
+
+
+@actor_required
+def sar_bundle(request: HttpRequest, sar_id: str) -> HttpResponse:
+    _require_admin(request)
+    sar = selectors.sar_get(actor=request.actor, sar_id=sar_id)
+    return bundle_response(actor=request.actor, sar=sar)
+
+
+def bundle_response(*, actor: object, sar: object) -> FileResponse:
+    """The bundle as an attachment (404 until assembled); audited."""
+    if not sar.bundle_key:
+        raise Http404("The bundle is not ready")
+    services.sar_bundle_download_record(actor=actor, sar=sar)
+    response = FileResponse(document_storage().open(sar.bundle_key, "rb"), as_attachment=True,
+                            filename=f"subject-access-{sar.received_on:%Y-%m-%d}.zip",
+                            content_type="application/zip")
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
