@@ -363,3 +363,40 @@ def require_answer_subject_access(*, actor: Actor | None, agency_id: object = No
                                   hide: bool = False) -> None:
     if not may_answer_subject_access(actor=actor, agency_id=agency_id):
         _refuse("Only your agency's admin can answer subject access requests.", hide=hide)
+
+
+def may_decide_retention(*, actor: Actor | None, lead_agency_id: object) -> bool:
+    """Confirm the deletion of a case due under its retention rule, or keep it longer: a
+    manager of the case's lead agency."""
+    return (is_writer(actor=actor) and actor.role == Role.MANAGER
+            and actor.agency_id == lead_agency_id)
+
+
+def may_hold(*, actor: Actor | None, lead_agency_id: object) -> bool:
+    """Place or lift a legal hold: a manager or agency admin of the lead agency."""
+    return (is_writer(actor=actor) and actor.role in (Role.MANAGER, Role.AGENCY_ADMIN)
+            and actor.agency_id == lead_agency_id)
+
+
+def may_set_retention_rules(*, actor: Actor | None) -> bool:
+    """Set the agency's own (stricter) retention rule, and the retention period of an
+    agreement it is party to: an agency admin."""
+    return is_writer(actor=actor) and actor.role == Role.AGENCY_ADMIN
+
+
+def require_decide_retention(*, actor: Actor | None, lead_agency_id: object,
+                             hide: bool = False) -> None:
+    if not may_decide_retention(actor=actor, lead_agency_id=lead_agency_id):
+        _refuse("Only a manager of the lead agency can decide on this case's retention.",
+                hide=hide)
+
+
+def require_hold(*, actor: Actor | None, lead_agency_id: object, hide: bool = False) -> None:
+    if not may_hold(actor=actor, lead_agency_id=lead_agency_id):
+        _refuse("Only a manager or admin of the lead agency can place or lift a legal hold.",
+                hide=hide)
+
+
+def require_set_retention_rules(*, actor: Actor | None, hide: bool = False) -> None:
+    if not may_set_retention_rules(actor=actor):
+        _refuse("Only your agency's admin can set retention rules.", hide=hide)

@@ -34,3 +34,38 @@ class SarReleaseForm(forms.Form):
                                "12 December\".",
                      error_messages={"required": "Say what was released and how."},
                      max_length=2000)
+
+
+class RetentionRuleForm(forms.Form):
+    months = forms.IntegerField(label="Keep closed cases for (months)", min_value=1,
+                                max_value=1200,
+                                error_messages={"required": "Enter the number of months.",
+                                                "invalid": "Enter a whole number of months."})
+    reason = TextField(label="Why (optional)", required=False, max_length=2000)
+
+
+class AgreementRetentionForm(forms.Form):
+    months = forms.IntegerField(label="Retention the agreement states (months)", min_value=1,
+                                max_value=1200,
+                                error_messages={"required": "Enter the number of months.",
+                                                "invalid": "Enter a whole number of months."})
+
+
+class RetentionDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I confirm the case's personal data should be deleted now",
+        error_messages={"required": "Confirm that the personal data should be deleted."})
+
+
+class RetentionExtendForm(forms.Form):
+    months = forms.IntegerField(label="Keep it for another (months)", min_value=1,
+                                max_value=120,
+                                error_messages={"required": "Enter the number of months.",
+                                                "invalid": "Enter a whole number of months."})
+    reason = TextField(label="Why it must be kept longer", max_length=2000,
+                       error_messages={"required": "Say why the case must be kept longer."})
+
+
+class LegalHoldForm(forms.Form):
+    reason = TextField(label="Why the case is held", max_length=2000,
+                       error_messages={"required": "Say why the case is held."})

@@ -57,3 +57,72 @@ class SubjectAccessRequest(TimestampedModel):
             models.Index(fields=["assemble_next_at"], condition=Q(status="assembling"),
                          name="sar_assemble_due"),
         ]
+
+
+class RecordKind(models.TextChoices):
+    CASE = "case", "A closed case and everything recorded on it"
+
+
+class RetentionRule(TimestampedModel):
+    """An agency's own (stricter) retention period for a kind of record. Without one, the
+    default applies (``RETENTION_DEFAULT_MONTHS``: six years after the case closed)."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=RecordKind.choices, default=RecordKind.CASE)
+    months = models.PositiveIntegerField()
+    reason = models.TextField(blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "kind"],
+                                               name="retention_rule_one_per_kind")]
+
+
+class AgreementRetention(TimestampedModel):
+    """The retention period a data-sharing agreement states, in months: what was shared under
+    it is kept no longer (the agreement's own ``retention`` field is its wording)."""
+
+    agreement = models.OneToOneField("consent.DataSharingAgreement", on_delete=models.CASCADE,
+                                     related_name="retention_period")
+    months = models.PositiveIntegerField()
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+
+
+class ReviewState(models.TextChoices):
+    DUE = "due", "Due for deletion: waiting for the lead agency's manager"
+    EXTENDED = "extended", "Kept longer (extended with a reason)"
+    DELETED = "deleted", "Personal data deleted"
+
+
+class RetentionReview(TimestampedModel):
+    """A closed case whose retention period has run out, found by the sweep, decided by a
+    manager of the lead agency: delete its personal data, or keep it longer with a reason. A
+    legal hold stops both the sweep and the deletion until lifted."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT,
+                                related_name="retention_review")
+    lead_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
+                                    related_name="+")
+    due_on = models.DateField()
+    rule = models.CharField(max_length=200, help_text="Which rule made it due, in words.")
+    state = models.CharField(max_length=10, choices=ReviewState.choices,
+                             default=ReviewState.DUE)
+    extended_until = models.DateField(null=True, blank=True)
+    extend_reason = models.TextField(blank=True)
+    legal_hold = models.BooleanField(default=False)
+    hold_reason = models.TextField(blank=True)
+    hold_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+")
+    hold_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    kept = models.JSONField(default=dict, blank=True,
+                            help_text="Counts kept for statistics after deletion.")
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["lead_agency", "state", "due_on"],
+                                name="retention_review_lead_state")]

@@ -51,3 +51,50 @@ def sar_get(*, actor: Actor | None, sar_id: UUID | str) -> SubjectAccessRequest:
         return sar_list(actor=actor).get(pk=sar_id)
     except (SubjectAccessRequest.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404("No such request") from exc
+
+
+def retention_reviews(*, actor: Actor | None) -> QuerySet:
+    """Retention reviews of the cases the acting agency leads: its managers and admins."""
+    from apps.records.models import RetentionReview
+
+    if actor is None or not (policy.may_decide_retention(actor=actor,
+                                                         lead_agency_id=actor.agency_id)
+                             or policy.may_hold(actor=actor, lead_agency_id=actor.agency_id)):
+        return RetentionReview.objects.none()
+    return (RetentionReview.objects.filter(lead_agency_id=actor.agency_id)
+            .select_related("case", "decided_by", "hold_by").order_by("due_on", "id"))
+
+
+def retention_review_get(*, actor: Actor | None, review_id: UUID | str) -> object:
+    from apps.records.models import RetentionReview
+
+    try:
+        return retention_reviews(actor=actor).get(pk=review_id)
+    except (RetentionReview.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("No such review") from exc
+
+
+def agreements_of(*, actor: Actor | None) -> list:
+    """The agreements the acting agency is party to, each with ``period`` (months or None)."""
+    from apps.consent.models import DataSharingAgreement
+
+    if not policy.may_set_retention_rules(actor=actor):
+        return []
+    agreements = list(DataSharingAgreement.objects.filter(parties__agency_id=actor.agency_id)
+                      .select_related("retention_period").order_by("title"))
+    for agreement in agreements:
+        period = getattr(agreement, "retention_period", None)
+        agreement.period_months = period.months if period else None
+    return agreements
+
+
+def agreement_for_party(*, actor: Actor | None, agreement_id: UUID | str) -> object:
+    from apps.consent.models import DataSharingAgreement
+
+    if not policy.may_set_retention_rules(actor=actor):
+        raise Http404("No such agreement")
+    try:
+        return DataSharingAgreement.objects.filter(parties__agency_id=actor.agency_id).get(
+            pk=agreement_id)
+    except (DataSharingAgreement.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("No such agreement") from exc

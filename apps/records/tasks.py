@@ -13,3 +13,8 @@ def sar_assemble_task(sar_id: str) -> str:
 @shared_task(name="apps.records.tasks.sar_sweep", ignore_result=True)
 def sar_sweep() -> int:
     return services.sar_sweep()
+
+
+@shared_task(name="apps.records.tasks.retention_sweep", ignore_result=True)
+def retention_sweep() -> int:
+    return services.retention_sweep()

@@ -9,3 +9,8 @@ urlpatterns = [
     path("records/subject-access/<uuid:sar_id>/", views.sar_detail, name="sar-detail"),
     path("records/subject-access/<uuid:sar_id>/bundle/", views.sar_bundle, name="sar-bundle"),
 ]
+urlpatterns += [
+    path("records/retention/", views.retention, name="retention"),
+    path("records/retention/<uuid:review_id>/", views.retention_review,
+         name="retention-review"),
+]

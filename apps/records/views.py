@@ -111,3 +111,104 @@ def bundle_response(*, actor: object, sar: object) -> FileResponse:
     response["Cache-Control"] = "no-store, private"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# Retention ----------------------------------------------------------------------------------
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def retention(request: HttpRequest) -> HttpResponse:
+    """Managers: the lead agency's cases due for deletion, extended or held. Admins: the
+    agency's own rule and the periods of the agreements it is party to."""
+    from apps.records.forms import AgreementRetentionForm, RetentionRuleForm
+    from apps.records.models import RecordKind, RetentionRule
+    from apps.records.retention import default_months
+
+    actor = request.actor
+    reviews = list(selectors.retention_reviews(actor=actor)[:200])
+    is_admin = policy.may_set_retention_rules(actor=actor)
+    if not reviews and not is_admin and not policy.may_hold(actor=actor,
+                                                             lead_agency_id=actor.agency_id):
+        raise Http404("No such page")
+    rule = RetentionRule.objects.filter(agency_id=actor.agency_id, kind=RecordKind.CASE).first()
+    rule_form = RetentionRuleForm(initial={"months": rule.months if rule else ""})
+    agreement_form = AgreementRetentionForm()
+    status = 200
+    if request.method == "POST":
+        if not is_admin:
+            raise Http404("No such page")
+        if request.POST.get("agreement"):
+            agreement = selectors.agreement_for_party(actor=actor,
+                                                      agreement_id=request.POST["agreement"])
+            agreement_form = AgreementRetentionForm(request.POST)
+            form = agreement_form
+            if form.is_valid():
+                try:
+                    services.agreement_retention_set(actor=actor, agreement=agreement,
+                                                     months=form.cleaned_data["months"])
+                except ServiceError as error:
+                    add_service_error(form, error)
+        else:
+            rule_form = RetentionRuleForm(request.POST)
+            form = rule_form
+            if form.is_valid():
+                try:
+                    services.retention_rule_set(actor=actor, **form.cleaned_data)
+                except ServiceError as error:
+                    add_service_error(form, error)
+        if not form.errors:
+            messages.success(request, "Retention period saved.")
+            return redirect("records:retention")
+        status = 400
+    return render(request, "records/retention.html", {
+        "reviews": reviews, "is_admin": is_admin, "rule": rule, "rule_form": rule_form,
+        "agreement_form": agreement_form, "default_months": default_months(),
+        "agreements": selectors.agreements_of(actor=actor),
+    }, status=status)
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def retention_review(request: HttpRequest, review_id: str) -> HttpResponse:
+    from apps.records.forms import LegalHoldForm, RetentionDeleteForm, RetentionExtendForm
+
+    actor = request.actor
+    review = selectors.retention_review_get(actor=actor, review_id=review_id)
+    forms_ = {"delete": RetentionDeleteForm(), "extend": RetentionExtendForm(),
+              "hold": LegalHoldForm()}
+    errors = None
+    if request.method == "POST":
+        what = request.POST.get("action", "")
+        if what == "lift":
+            form = LegalHoldForm({"reason": "lift"})
+        elif what in forms_:
+            form = forms_[what] = type(forms_[what])(request.POST)
+        else:
+            raise Http404("No such action")
+        if form.is_valid():
+            try:
+                if what == "delete":
+                    services.retention_delete(actor=actor, review_id=review.pk)
+                elif what == "extend":
+                    services.retention_extend(actor=actor, review_id=review.pk,
+                                              **form.cleaned_data)
+                else:
+                    services.retention_hold(actor=actor, review_id=review.pk,
+                                            hold=what == "hold",
+                                            reason=form.cleaned_data["reason"])
+            except ServiceError as error:
+                add_service_error(form, error)
+        if not form.errors:
+            messages.success(request, {"delete": "Personal data deleted; the statistics keep "
+                                                 "the case's counts, dates and categories.",
+                                       "extend": "Kept longer.", "hold": "Legal hold placed.",
+                                       "lift": "Legal hold lifted."}[what])
+            return redirect("records:retention-review", review_id=review.pk)
+        errors = form
+    return render(request, "records/retention_review.html", {
+        "review": review, "forms": forms_, "errors": errors,
+        "may_decide": policy.may_decide_retention(actor=actor,
+                                                  lead_agency_id=review.lead_agency_id),
+        "may_hold": policy.may_hold(actor=actor, lead_agency_id=review.lead_agency_id),
+    }, status=400 if errors is not None else 200)

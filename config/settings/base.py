@@ -390,3 +390,8 @@ CELERY_BEAT_SCHEDULE["documents-scan-sweep"] = {
     "task": "apps.documents.tasks.scan_sweep", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["records-subject-access-sweep"] = {
     "task": "apps.records.tasks.sar_sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["records-retention-sweep"] = {
+    "task": "apps.records.tasks.retention_sweep", "schedule": crontab(hour=3, minute=15)}
+# Retention of closed cases (docs/records.md): six years after closing unless an agency's
+# own rule or a data-sharing agreement's period is shorter.
+RETENTION_DEFAULT_MONTHS = int(env("WRAPAROUND_RETENTION_DEFAULT_MONTHS", "72") or 72)

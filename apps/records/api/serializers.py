@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from apps.core.api.fields import DateField, TextField
-from apps.records.models import RequesterKind, SubjectAccessRequest
+from apps.records.models import RequesterKind, RetentionReview, SubjectAccessRequest
 
 
 class SubjectAccessRequestSerializer(serializers.ModelSerializer):
@@ -35,3 +35,31 @@ class SubjectAccessRequestCreateSerializer(serializers.Serializer):
 
 class SubjectAccessReleaseSerializer(serializers.Serializer):
     note = TextField(max_length=2000, label="Note")
+
+
+class RetentionReviewSerializer(serializers.ModelSerializer):
+    case = serializers.UUIDField(source="case_id", read_only=True)
+    case_reference = serializers.CharField(source="case.reference", read_only=True)
+
+    class Meta:
+        model = RetentionReview
+        fields = ["id", "case", "case_reference", "due_on", "rule", "state", "extended_until",
+                  "extend_reason", "legal_hold", "hold_reason", "decided_at", "kept"]
+        read_only_fields = fields
+
+
+class RetentionExtendSerializer(serializers.Serializer):
+    months = serializers.IntegerField(min_value=1, max_value=120)
+    reason = TextField(max_length=2000, label="Reason")
+
+
+class LegalHoldSerializer(serializers.Serializer):
+    reason = TextField(max_length=2000, label="Reason")
+
+
+class RetentionRuleSerializer(serializers.Serializer):
+    months = serializers.IntegerField(min_value=1, max_value=1200,
+                                      help_text="Keep the agency's closed cases this many "
+                                                "months (at most the default).")
+    reason = TextField(max_length=2000, required=False, allow_blank=True, default="")
+    default_months = serializers.IntegerField(read_only=True)

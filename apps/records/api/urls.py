@@ -1,8 +1,15 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from apps.records.api.views import SubjectAccessRequestViewSet
+from apps.records.api.views import (
+    RetentionReviewViewSet,
+    RetentionRuleView,
+    SubjectAccessRequestViewSet,
+)
 
 router = SimpleRouter()
 router.register("subject-access-requests", SubjectAccessRequestViewSet,
                 basename="subject-access-request")
-urlpatterns = router.urls
+router.register("retention/reviews", RetentionReviewViewSet, basename="retention-review")
+urlpatterns = [path("retention/rule/", RetentionRuleView.as_view(), name="retention-rule"),
+               *router.urls]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
@@ -8,15 +9,24 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from apps.agencies.actor import Actor
+from apps.cases import policy
+from apps.core.api.actor import actor_from_request
 from apps.core.api.viewsets import ScopedGenericViewSet
 from apps.records import selectors, services
 from apps.records.api.serializers import (
+    LegalHoldSerializer,
+    RetentionExtendSerializer,
+    RetentionReviewSerializer,
+    RetentionRuleSerializer,
     SubjectAccessReleaseSerializer,
     SubjectAccessRequestCreateSerializer,
     SubjectAccessRequestSerializer,
 )
+from apps.records.models import RecordKind, RetentionRule
+from apps.records.retention import default_months
 from apps.records.views import bundle_response
 
 
@@ -41,8 +51,6 @@ class SubjectAccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
         values = incoming.validated_data
         person = selectors.people_held(actor=actor).filter(pk=values.pop("person")).first()
         if person is None:
-            from apps.cases import policy
-
             policy.require_answer_subject_access(actor=actor)
             raise ValidationError({"person": ["No person your agency holds data about has "
                                               "that id."]})
@@ -68,3 +76,81 @@ class SubjectAccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
     def bundle(self, request: Request, *args: object, **kwargs: object):
         """The assembled bundle (404 until ready); audited."""
         return bundle_response(actor=self.actor, sar=self.get_object())
+
+
+class RetentionReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             ScopedGenericViewSet):
+    """Closed cases the acting agency leads whose retention ran out (found by the nightly
+    sweep): a manager deletes their personal data or keeps them longer with a reason; a
+    manager or admin places or lifts a legal hold. Other agencies see none (404)."""
+
+    serializer_class = RetentionReviewSerializer
+
+    def selector_queryset(self, actor: Actor | None) -> QuerySet:
+        return selectors.retention_reviews(actor=actor)
+
+    def _fresh(self, review: object) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
+
+    @extend_schema(request=None, responses=RetentionReviewSerializer)
+    @action(detail=True, methods=["post"], url_path="delete")
+    def erase(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """Delete the case's personal data now, keeping what statistics need (409 when held
+        or not due)."""
+        review = services.retention_delete(actor=self.require_actor(),
+                                           review_id=self.get_object().pk)
+        return self._fresh(review)
+
+    @extend_schema(request=RetentionExtendSerializer, responses=RetentionReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request: Request, *args: object, **kwargs: object) -> Response:
+        incoming = RetentionExtendSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        review = services.retention_extend(actor=self.require_actor(),
+                                           review_id=self.get_object().pk,
+                                           **incoming.validated_data)
+        return self._fresh(review)
+
+    @extend_schema(request=LegalHoldSerializer, responses=RetentionReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def hold(self, request: Request, *args: object, **kwargs: object) -> Response:
+        incoming = LegalHoldSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        review = services.retention_hold(actor=self.require_actor(),
+                                         review_id=self.get_object().pk, hold=True,
+                                         reason=incoming.validated_data["reason"])
+        return self._fresh(review)
+
+    @extend_schema(request=None, responses=RetentionReviewSerializer)
+    @action(detail=True, methods=["post"], url_path="lift-hold")
+    def lift_hold(self, request: Request, *args: object, **kwargs: object) -> Response:
+        review = services.retention_hold(actor=self.require_actor(),
+                                         review_id=self.get_object().pk, hold=False)
+        return self._fresh(review)
+
+
+class RetentionRuleView(APIView):
+    """The acting agency's own retention period for closed cases (agency admins)."""
+
+    @extend_schema(responses=RetentionRuleSerializer)
+    def get(self, request: Request) -> Response:
+        actor = actor_from_request(request)
+        if not policy.may_set_retention_rules(actor=actor):
+            raise Http404("No such rule")
+        rule = RetentionRule.objects.filter(agency_id=actor.agency_id,
+                                            kind=RecordKind.CASE).first()
+        return Response({"months": rule.months if rule else default_months(),
+                         "reason": rule.reason if rule else "",
+                         "default_months": default_months()})
+
+    @extend_schema(request=RetentionRuleSerializer, responses=RetentionRuleSerializer)
+    def post(self, request: Request) -> Response:
+        actor = actor_from_request(request)
+        if actor is None:
+            raise Http404("No such rule")
+        incoming = RetentionRuleSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        rule = services.retention_rule_set(actor=actor, months=incoming.validated_data["months"],
+                                           reason=incoming.validated_data["reason"])
+        return Response({"months": rule.months, "reason": rule.reason,
+                         "default_months": default_months()})
