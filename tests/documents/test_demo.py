@@ -32,3 +32,29 @@ def test_idva_consent_form_is_served_to_police_not_to_housing_and_eicar_is_quara
         "recipient__username", flat=True)) == {"idva.clarke", "admin.safehaven"}
     assert client_for(member("idva.clarke")).get(
         f"{case_url}{flagged.pk}/download/").status_code == 404
+
+
+def test_admin_answers_the_demo_sar_and_a_manager_deletes_the_closed_case(document_root):
+    from django.core.management import call_command
+
+    from apps.cases.models import Case, CaseNote
+    from apps.records.models import RetentionReview, SubjectAccessRequest
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    sar = SubjectAccessRequest.objects.get()
+    assert sar.status == "ready"
+    admin = client_for(member("admin.safehaven"))
+    assert sar.person.given_name in admin.get("/records/subject-access/").content.decode()
+    assert admin.get(f"/records/subject-access/{sar.pk}/bundle/").status_code == 200
+    assert client_for(member("idva.clarke")).get(
+        f"/records/subject-access/{sar.pk}/").status_code == 404
+    review = RetentionReview.objects.get()
+    assert review.state == "due" and review.case.status == "closed"
+    manager = client_for(member("mgr.safehaven"))
+    assert review.case.reference in manager.get("/records/retention/").content.decode()
+    closed_before = Case.objects.filter(status="closed").count()
+    response = manager.post(f"/records/retention/{review.pk}/", {"action": "delete",
+                                                                 "confirm": "on"})
+    assert response.status_code == 302
+    assert not CaseNote.objects.filter(case=review.case).exists()
+    assert Case.objects.filter(status="closed").count() == closed_before
