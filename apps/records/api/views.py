@@ -46,12 +46,12 @@ class SubjectAccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
                    responses={201: SubjectAccessRequestSerializer})
     def create(self, request: Request) -> Response:
         actor = self.require_actor()
+        policy.require_answer_subject_access(actor=actor)
         incoming = SubjectAccessRequestCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         values = incoming.validated_data
         person = selectors.people_held(actor=actor).filter(pk=values.pop("person")).first()
         if person is None:
-            policy.require_answer_subject_access(actor=actor)
             raise ValidationError({"person": ["No person your agency holds data about has "
                                               "that id."]})
         sar = services.sar_open(actor=actor, person=person, **values)
@@ -104,20 +104,21 @@ class RetentionReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(request=RetentionExtendSerializer, responses=RetentionReviewSerializer)
     @action(detail=True, methods=["post"])
     def extend(self, request: Request, *args: object, **kwargs: object) -> Response:
+        review = self.get_object()  # 404 before validation
         incoming = RetentionExtendSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        review = services.retention_extend(actor=self.require_actor(),
-                                           review_id=self.get_object().pk,
+        review = services.retention_extend(actor=self.require_actor(), review_id=review.pk,
                                            **incoming.validated_data)
         return self._fresh(review)
 
     @extend_schema(request=LegalHoldSerializer, responses=RetentionReviewSerializer)
     @action(detail=True, methods=["post"])
     def hold(self, request: Request, *args: object, **kwargs: object) -> Response:
+        review = self.get_object()  # 404 before validation
         incoming = LegalHoldSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        review = services.retention_hold(actor=self.require_actor(),
-                                         review_id=self.get_object().pk, hold=True,
+        review = services.retention_hold(actor=self.require_actor(), review_id=review.pk,
+                                         hold=True,
                                          reason=incoming.validated_data["reason"])
         return self._fresh(review)
 
@@ -146,8 +147,7 @@ class RetentionRuleView(APIView):
     @extend_schema(request=RetentionRuleSerializer, responses=RetentionRuleSerializer)
     def post(self, request: Request) -> Response:
         actor = actor_from_request(request)
-        if actor is None:
-            raise Http404("No such rule")
+        policy.require_set_retention_rules(actor=actor)
         incoming = RetentionRuleSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         rule = services.retention_rule_set(actor=actor, months=incoming.validated_data["months"],
