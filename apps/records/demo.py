@@ -25,3 +25,9 @@ def load_demo(context: object) -> None:
     Case.objects.filter(pk=kayla.pk).update(
         last_activity_at=timezone.now() - relativedelta(years=6, months=2))
     services.retention_sweep()
+    from apps.records.rectification import rights_request_record
+
+    rights_request_record(actor=admin, person=amina.subject, kind="restriction",
+                          received_on=timezone.localdate() - datetime.timedelta(days=2),
+                          details="Asks that her new address is not shared with the "
+                                  "perpetrator programme.")

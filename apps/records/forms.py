@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from apps.core.forms import DateField, TextField
-from apps.records.models import RequesterKind
+from apps.records.models import RequesterKind, RightsRequestKind
 
 
 class PersonSearchForm(forms.Form):
@@ -69,3 +69,61 @@ class RetentionExtendForm(forms.Form):
 class LegalHoldForm(forms.Form):
     reason = TextField(label="Why the case is held", max_length=2000,
                        error_messages={"required": "Say why the case is held."})
+
+
+class CorrectionForm(forms.Form):
+    given_name = forms.CharField(label="Given name", max_length=100,
+                                 error_messages={"required": "Enter the person's given name."})
+    family_name = forms.CharField(label="Family name", max_length=100,
+                                  error_messages={"required": "Enter the person's family "
+                                                              "name."})
+    other_names = forms.CharField(label="Other names or aliases", max_length=200,
+                                  required=False)
+    date_of_birth = DateField(kind="birth", label="Date of birth", required=False,
+                              help_text="For example, 1990-04-23.",
+                              error_messages={"invalid": "Enter the date as YYYY-MM-DD."})
+    address_line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
+    address_line_2 = forms.CharField(label="Address line 2", max_length=200, required=False)
+    town = forms.CharField(label="Town", max_length=100, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    phone = forms.CharField(label="Phone", max_length=30, required=False)
+    email = forms.EmailField(label="Email", required=False,
+                             error_messages={"invalid": "Enter an email address like "
+                                                        "name@example.com."})
+    reason = TextField(label="Why the details are being corrected", max_length=2000,
+                       error_messages={"required": "Say why the details are being "
+                                                   "corrected."})
+
+    def __init__(self, *args: object, contact: bool = True, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if not contact:
+            from apps.records.rectification import CONTACT_FIELDS
+
+            for name in CONTACT_FIELDS:
+                del self.fields[name]
+
+
+class RightsRequestForm(forms.Form):
+    person = forms.UUIDField(widget=forms.HiddenInput,
+                             error_messages={"required": "Choose the person who asked.",
+                                             "invalid": "Choose the person who asked."})
+    kind = forms.ChoiceField(label="What did the person ask for?", widget=forms.RadioSelect,
+                             choices=RightsRequestKind.choices,
+                             error_messages={"required": "Choose what the person asked for."})
+    received_on = DateField(kind="event", label="Date the request was received",
+                            help_text="For example, 2026-11-28.",
+                            error_messages={"required": "Enter the date the request was "
+                                                        "received.",
+                                            "invalid": "Enter the date as YYYY-MM-DD."})
+    details = TextField(label="What they asked for", max_length=5000,
+                        error_messages={"required": "Say what the person asked for."})
+
+
+class RightsDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[
+        ("granted", "Granted"), ("partly", "Partly granted"), ("refused", "Refused")],
+        error_messages={"required": "Choose the decision."})
+    reasons = TextField(label="Reasons", max_length=5000,
+                        help_text="For example, the exemption relied on, or what was "
+                                  "restricted or erased.",
+                        error_messages={"required": "Give the reasons for the decision."})

@@ -126,3 +126,57 @@ class RetentionReview(TimestampedModel):
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["lead_agency", "state", "due_on"],
                                 name="retention_review_lead_state")]
+
+
+class PersonCorrection(TimestampedModel):
+    """A correction to a person's details (UK GDPR article 16). The values before and after
+    are kept by the person's change history (django-pghistory); this row says which fields,
+    why, who, and how many agencies were told."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
+                               related_name="corrections")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    fields = models.JSONField(default=list)
+    reason = models.TextField()
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    agencies_told = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class RightsRequestKind(models.TextChoices):
+    RESTRICTION = "restriction", "Restrict processing"
+    ERASURE = "erasure", "Erase"
+    OBJECTION = "objection", "Object to processing"
+
+
+class RightsDecision(models.TextChoices):
+    PENDING = "pending", "Waiting for a decision"
+    GRANTED = "granted", "Granted"
+    PARTLY = "partly", "Partly granted"
+    REFUSED = "refused", "Refused"
+
+
+class RightsRequest(TimestampedModel):
+    """A request to restrict, erase or stop processing a person's data, recorded with its
+    decision and the reasons (an exemption, a legal obligation, safeguarding)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
+                               related_name="rights_requests")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=RightsRequestKind.choices)
+    received_on = models.DateField()
+    details = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    decision = models.CharField(max_length=10, choices=RightsDecision.choices,
+                                default=RightsDecision.PENDING)
+    decision_reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_on", "-created_at"]

@@ -14,3 +14,10 @@ urlpatterns += [
     path("records/retention/<uuid:review_id>/", views.retention_review,
          name="retention-review"),
 ]
+urlpatterns += [
+    path("records/people/<uuid:person_id>/correct/", views.person_correct,
+         name="person-correct"),
+    path("records/rights-requests/", views.rights_requests, name="rights-requests"),
+    path("records/rights-requests/<uuid:request_id>/", views.rights_request,
+         name="rights-request"),
+]

@@ -212,3 +212,100 @@ def retention_review(request: HttpRequest, review_id: str) -> HttpResponse:
                                                   lead_agency_id=review.lead_agency_id),
         "may_hold": policy.may_hold(actor=actor, lead_agency_id=review.lead_agency_id),
     }, status=400 if errors is not None else 200)
+
+
+# Rectification and restriction --------------------------------------------------------------
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def person_correct(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Correct a person's details (anyone who may add to their cases); the other agencies the
+    record was shared with are told."""
+    from apps.people.selectors import person_contact_visible, person_get
+    from apps.records import rectification
+    from apps.records.forms import CorrectionForm
+
+    actor = request.actor
+    person = person_get(actor=actor, person_id=person_id)
+    if not policy.is_writer(actor=actor):
+        raise Http404("No such page")
+    contact = person_contact_visible(actor=actor, person=person)
+    fields = rectification.IDENTITY_FIELDS + (rectification.CONTACT_FIELDS if contact else ())
+    initial = {name: getattr(person, name) for name in fields}
+    form = CorrectionForm(request.POST or None, initial=initial, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] if form.cleaned_data[name] is not None
+                   else (None if name == "date_of_birth" else "") for name in fields}
+        try:
+            rectification.person_correct(actor=actor, person=person, changes=changes,
+                                         reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Details corrected. The agencies the record is shared "
+                                      "with have been told.")
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "records/person_correct.html", {
+        "person": person, "form": form,
+        "corrections": list(rectification.corrections_of(actor=actor, person=person)[:50]),
+    }, status=400 if form.errors else 200)
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def rights_requests(request: HttpRequest) -> HttpResponse:
+    """Restriction, erasure and objection requests to the agency (its admins): the list, and
+    a new one for a person found by name."""
+    from apps.records import rectification
+    from apps.records.forms import RightsRequestForm
+
+    _require_admin(request)
+    search = PersonSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    people = selectors.people_search(actor=request.actor, query=query) if query else []
+    person_id = request.POST.get("person") or request.GET.get("person")
+    chosen = (selectors.people_held(actor=request.actor).filter(pk=person_id).first()
+              if person_id and _is_uuid(person_id) else None)
+    form = RightsRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if chosen is None:
+            form.add_error("person", "Choose the person who asked.")
+        else:
+            try:
+                recorded = rectification.rights_request_record(
+                    actor=request.actor, person=chosen, kind=form.cleaned_data["kind"],
+                    received_on=form.cleaned_data["received_on"],
+                    details=form.cleaned_data["details"])
+            except ServiceError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "Request recorded.")
+                return redirect("records:rights-request", request_id=recorded.pk)
+    return render(request, "records/rights_requests.html", {
+        "requests": list(rectification.rights_requests(actor=request.actor)[:200]),
+        "search": search, "people": people, "query": query, "chosen": chosen, "form": form,
+    }, status=400 if form.errors else 200)
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def rights_request(request: HttpRequest, request_id: str) -> HttpResponse:
+    from apps.records import rectification
+    from apps.records.forms import RightsDecisionForm
+
+    _require_admin(request)
+    item = rectification.rights_request_get(actor=request.actor, request_id=request_id)
+    form = RightsDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rectification.rights_request_decide(actor=request.actor, request=item,
+                                                decision=form.cleaned_data["decision"],
+                                                reasons=form.cleaned_data["reasons"])
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("records:rights-request", request_id=item.pk)
+    return render(request, "records/rights_request.html", {"item": item, "form": form},
+                  status=400 if form.errors else 200)

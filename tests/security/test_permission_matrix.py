@@ -248,6 +248,9 @@ UI.update({
         NO_AGENCY if rel == "ended" else 200 if role in (Role.MANAGER, Role.AGENCY_ADMIN)
         else 404)),
     "records:retention-review": ("get", only(200, SAFE_HAVEN_ADMIN, SAFE_HAVEN_MANAGER)),
+    "records:person-correct": ("get", case_bound(200, roles=CONTRIBUTORS)),
+    "records:rights-requests": ("get", admins_of_own_agency(200)),
+    "records:rights-request": ("get", only(200, SAFE_HAVEN_ADMIN)),
 })
 
 # Names whose <uuid:referral_id> is a MARAC referral, not an agency-to-agency referral.
@@ -359,7 +362,7 @@ def _records_objects(case: Case) -> dict[str, object]:
     import io
 
     from apps.documents.services import document_scan, document_upload
-    from apps.records.models import RetentionReview, SubjectAccessRequest
+    from apps.records.models import RetentionReview, RightsRequest, SubjectAccessRequest
 
     police = actor_of(Membership.objects.active().get(user__username="pc.jones"))
     document = document_upload(actor=police, case=case, upload=io.BytesIO(b"Statement."),
@@ -367,7 +370,8 @@ def _records_objects(case: Case) -> dict[str, object]:
     document_scan(document_id=document.pk)
     return {"document_id": document.pk,
             "sar_id": SubjectAccessRequest.objects.values_list("pk", flat=True).first(),
-            "review_id": RetentionReview.objects.values_list("pk", flat=True).first()}
+            "review_id": RetentionReview.objects.values_list("pk", flat=True).first(),
+            "request_id": RightsRequest.objects.values_list("pk", flat=True).first()}
 
 
 @pytest.fixture(scope="module")
@@ -621,6 +625,13 @@ API.update({
                                                            SAFE_HAVEN_MANAGER),
     ("post", "/api/v1/retention/reviews/{id}/lift-hold/"): only(409, SAFE_HAVEN_ADMIN,
                                                                 SAFE_HAVEN_MANAGER),
+    ("get", "/api/v1/person-corrections/"): anyone(200),
+    ("post", "/api/v1/person-corrections/"): anyone(400),
+    ("get", "/api/v1/rights-requests/"): anyone(200),
+    ("post", "/api/v1/rights-requests/"): lambda role, rel: (
+        400 if role == Role.AGENCY_ADMIN else 403),
+    ("get", "/api/v1/rights-requests/{id}/"): only(200, SAFE_HAVEN_ADMIN),
+    ("post", "/api/v1/rights-requests/{id}/decide/"): only(400, SAFE_HAVEN_ADMIN),
     ("get", "/api/v1/retention/rule/"): lambda role, rel: (
         200 if role == Role.AGENCY_ADMIN else 404),
     ("post", "/api/v1/retention/rule/"): lambda role, rel: (
@@ -643,7 +654,8 @@ API_IDS = {"actions": "action_id", "agencies": "agency_id", "cases": "case_id",
            "notification_id", "people": "person_id", "risk-checklists": "checklist_id",
            "services": "service_id", "sharing-agreements": "agreement_id",
            "sharing-bases": "sharing_basis_id", "documents": "document_id",
-           "subject-access-requests": "sar_id", "reviews": "review_id"}
+           "subject-access-requests": "sar_id", "reviews": "review_id",
+           "rights-requests": "request_id"}
 
 
 def _api_operations() -> set[tuple[str, str]]:

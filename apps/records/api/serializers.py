@@ -2,8 +2,15 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from apps.core.api.fields import DateField, TextField
-from apps.records.models import RequesterKind, RetentionReview, SubjectAccessRequest
+from apps.core.api.fields import CharField, DateField, TextField
+from apps.records.models import (
+    PersonCorrection,
+    RequesterKind,
+    RetentionReview,
+    RightsRequest,
+    RightsRequestKind,
+    SubjectAccessRequest,
+)
 
 
 class SubjectAccessRequestSerializer(serializers.ModelSerializer):
@@ -63,3 +70,53 @@ class RetentionRuleSerializer(serializers.Serializer):
                                                 "months (at most the default).")
     reason = TextField(max_length=2000, required=False, allow_blank=True, default="")
     default_months = serializers.IntegerField(read_only=True)
+
+
+class PersonCorrectionSerializer(serializers.ModelSerializer):
+    person = serializers.UUIDField(source="person_id", read_only=True)
+
+    class Meta:
+        model = PersonCorrection
+        fields = ["id", "person", "fields", "reason", "agencies_told", "created_at"]
+        read_only_fields = fields
+
+
+class PersonCorrectionCreateSerializer(serializers.Serializer):
+    """The person and the new values of the details being corrected (only those given)."""
+
+    person = serializers.UUIDField()
+    reason = TextField(max_length=2000, label="Reason")
+    given_name = CharField(max_length=100, required=False)
+    family_name = CharField(max_length=100, required=False)
+    other_names = CharField(max_length=200, required=False, allow_blank=True)
+    date_of_birth = DateField(kind="birth", required=False, allow_null=True)
+    address_line_1 = CharField(max_length=200, required=False, allow_blank=True)
+    address_line_2 = CharField(max_length=200, required=False, allow_blank=True)
+    town = CharField(max_length=100, required=False, allow_blank=True)
+    postcode = CharField(max_length=10, required=False, allow_blank=True)
+    phone = CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class RightsRequestSerializer(serializers.ModelSerializer):
+    person = serializers.UUIDField(source="person_id", read_only=True)
+
+    class Meta:
+        model = RightsRequest
+        fields = ["id", "person", "kind", "received_on", "details", "decision",
+                  "decision_reasons", "decided_at", "created_at"]
+        read_only_fields = fields
+
+
+class RightsRequestCreateSerializer(serializers.Serializer):
+    person = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=RightsRequestKind.choices)
+    received_on = DateField(kind="event")
+    details = TextField(max_length=5000, label="Details")
+
+
+class RightsDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("granted", "Granted"),
+                                                ("partly", "Partly granted"),
+                                                ("refused", "Refused")])
+    reasons = TextField(max_length=5000, label="Reasons")

@@ -18,14 +18,19 @@ from apps.core.api.viewsets import ScopedGenericViewSet
 from apps.records import selectors, services
 from apps.records.api.serializers import (
     LegalHoldSerializer,
+    PersonCorrectionCreateSerializer,
+    PersonCorrectionSerializer,
     RetentionExtendSerializer,
     RetentionReviewSerializer,
     RetentionRuleSerializer,
+    RightsDecisionSerializer,
+    RightsRequestCreateSerializer,
+    RightsRequestSerializer,
     SubjectAccessReleaseSerializer,
     SubjectAccessRequestCreateSerializer,
     SubjectAccessRequestSerializer,
 )
-from apps.records.models import RecordKind, RetentionRule
+from apps.records.models import PersonCorrection, RecordKind, RetentionRule
 from apps.records.retention import default_months
 from apps.records.views import bundle_response
 
@@ -154,3 +159,79 @@ class RetentionRuleView(APIView):
                                            reason=incoming.validated_data["reason"])
         return Response({"months": rule.months, "reason": rule.reason,
                          "default_months": default_months()})
+
+
+class PersonCorrectionViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
+    """Corrections to people's details made by the acting agency (rectification). Creating
+    one changes the person's details, keeps the history and tells the other agencies the
+    record is shared with (no personal data in the notification)."""
+
+    serializer_class = PersonCorrectionSerializer
+
+    def selector_queryset(self, actor: Actor | None) -> QuerySet:
+        if actor is None:
+            return PersonCorrection.objects.none()
+        return PersonCorrection.objects.filter(agency_id=actor.agency_id).order_by(
+            "-created_at", "-id")
+
+    @extend_schema(request=PersonCorrectionCreateSerializer,
+                   responses={201: PersonCorrectionSerializer})
+    def create(self, request: Request) -> Response:
+        from apps.people.selectors import person_get
+        from apps.records.rectification import person_correct
+
+        actor = self.require_actor()
+        incoming = PersonCorrectionCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        try:
+            person = person_get(actor=actor, person_id=values.pop("person"))
+        except Http404 as exc:
+            raise ValidationError({"person": ["No person with that id."]}) from exc
+        reason = values.pop("reason")
+        correction = person_correct(actor=actor, person=person, changes=values, reason=reason)
+        return Response(self.get_serializer(correction).data, status=status.HTTP_201_CREATED)
+
+
+class RightsRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           ScopedGenericViewSet):
+    """Restriction, erasure and objection requests to the acting agency, with their
+    decisions and reasons (its agency admins only)."""
+
+    serializer_class = RightsRequestSerializer
+
+    def selector_queryset(self, actor: Actor | None) -> QuerySet:
+        from apps.records.rectification import rights_requests
+
+        return rights_requests(actor=actor)
+
+    @extend_schema(request=RightsRequestCreateSerializer,
+                   responses={201: RightsRequestSerializer})
+    def create(self, request: Request) -> Response:
+        from apps.records.rectification import rights_request_record
+
+        actor = self.require_actor()
+        policy.require_answer_subject_access(actor=actor)
+        incoming = RightsRequestCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        person = selectors.people_held(actor=actor).filter(pk=values.pop("person")).first()
+        if person is None:
+            raise ValidationError({"person": ["No person your agency holds data about has "
+                                              "that id."]})
+        item = rights_request_record(actor=actor, person=person, **values)
+        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RightsDecisionSerializer, responses=RightsRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """Record the decision and its reasons (409 once decided)."""
+        from apps.records.rectification import rights_request_decide
+
+        item = self.get_object()
+        incoming = RightsDecisionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        rights_request_decide(actor=self.require_actor(), request=item,
+                              **incoming.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
