@@ -372,7 +372,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DOCUMENT_STORAGE = {
     "BACKEND": env("WRAPAROUND_DOCUMENT_STORAGE_BACKEND",
                    "django.core.files.storage.FileSystemStorage"),
-    "OPTIONS": ({"location": str(BASE_DIR / ".data" / "documents")}
+    "OPTIONS": ({"location": str(Path(env("WRAPAROUND_DATA_DIR", "") or BASE_DIR / ".data")
+                                 / "documents")}
                 if not env("WRAPAROUND_DOCUMENT_STORAGE_BACKEND") else {
                     "bucket_name": env("WRAPAROUND_DOCUMENT_S3_BUCKET", ""),
                     "endpoint_url": env("WRAPAROUND_DOCUMENT_S3_ENDPOINT_URL", "") or None,
