@@ -396,3 +396,7 @@ CELERY_BEAT_SCHEDULE["records-retention-sweep"] = {
 # Retention of closed cases (docs/records.md): six years after closing unless an agency's
 # own rule or a data-sharing agreement's period is shorter.
 RETENTION_DEFAULT_MONTHS = int(env("WRAPAROUND_RETENTION_DEFAULT_MONTHS", "72") or 72)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "RightsRequestKindEnum": "apps.records.models.RightsRequestKind",
+    "SectionEnum": "apps.cases.sections.Section",
+})
