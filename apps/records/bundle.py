@@ -49,9 +49,26 @@ def gather(*, agency_id: UUID, person: Any) -> dict[str, list[dict[str, Any]]]:
     cases = list(Case.objects.filter(Exists(ever_involved), case_people__person=person)
                  .select_related("lead_agency").order_by("created_at"))
     case_ids = [case.pk for case in cases]
+    # What the agency could ever see on each case (its involvements' scopes, past and present):
+    # it received only those sections, so others' entries outside them are not in its bundle.
+    scopes: dict = {}
+    for case_id, sections in Involvement.objects.filter(
+            agency_id=agency_id, case_id__in=case_ids).values_list("case_id", "sections"):
+        scopes.setdefault(case_id, set()).update(sections or [])
+    for case in cases:
+        if case.lead_agency_id == agency_id:
+            scopes.setdefault(case.pk, set()).update(
+                {"identity", "contact", "people", "risk", "chronology", "plan"})
+
+    def shown(case_id: Any, section: str) -> bool:
+        return section in scopes.get(case_id, set())
+
+    contact_held = person.created_by_agency_id == agency_id or any(
+        "contact" in sections for sections in scopes.values())
     links = CasePerson.objects.filter(case_id__in=case_ids).select_related("person")
     roles = {(link.case_id, link.person_id): link.role for link in links}
-    others = [link for link in links if link.person_id != person.pk]
+    others = [link for link in links if link.person_id != person.pk
+              and shown(link.case_id, "people")]
     about_others = {case_id for case_id in case_ids
                     if roles.get((case_id, person.pk)) != "subject"}
 
@@ -69,16 +86,17 @@ def gather(*, agency_id: UUID, person: Any) -> dict[str, list[dict[str, Any]]]:
         "given_name": person.given_name, "family_name": person.family_name,
         "other_names": person.other_names, "date_of_birth": _when(person.date_of_birth),
         "gender": person.get_gender_display(), "ethnicity": person.ethnicity,
-        "disability": person.disability, "address_line_1": person.address_line_1,
-        "address_line_2": person.address_line_2,
-        "town": person.town, "postcode": person.postcode, "phone": person.phone,
-        "email": person.email, "safe_times": person.safe_times,
+        "disability": person.disability,
+        **({"address_line_1": person.address_line_1, "address_line_2": person.address_line_2,
+            "town": person.town, "postcode": person.postcode, "phone": person.phone,
+            "email": person.email, "safe_times": person.safe_times} if contact_held else {}),
         "communication_needs": person.communication_needs, "review": [],
     }]
     data["cases"] = [{
         "reference": case.reference, "role": roles.get((case.pk, person.pk), ""),
         "status": case.status, "opened": _when(case.created_at),
-        "lead_agency": case.lead_agency.name, "summary": case.summary,
+        "lead_agency": case.lead_agency.name,
+        "summary": case.summary if shown(case.pk, "chronology") else "",
         "review": review(own=case.lead_agency_id == agency_id, case_id=case.pk),
     } for case in cases]
     data["other_people"] = [{
@@ -95,7 +113,7 @@ def gather(*, agency_id: UUID, person: Any) -> dict[str, list[dict[str, Any]]]:
         "agency": note.agency.name, "author": _name(note.author), "text": note.text,
         "visibility": note.visibility,
         "review": review(own=note.agency_id == agency_id, case_id=note.case_id, staff=True),
-    } for note in notes]
+    } for note in notes if note.agency_id == agency_id or shown(note.case_id, "chronology")]
     referrals = (Referral.objects.filter(case_id__in=case_ids)
                  .filter(Q(from_agency_id=agency_id) | Q(to_agency_id=agency_id))
                  .select_related("from_agency", "to_agency").order_by("created_at"))
@@ -152,7 +170,8 @@ def gather(*, agency_id: UUID, person: Any) -> dict[str, list[dict[str, Any]]]:
         "file": f"files/{document.pk}-{document.filename}",
         "storage_key": document.storage_key,
         "review": review(own=document.agency_id == agency_id, case_id=document.case_id),
-    } for document in documents]
+    } for document in documents
+        if document.agency_id == agency_id or shown(document.case_id, "chronology")]
     events = (AccessEvent.objects.filter(case_id__in=case_ids, agency_id=agency_id)
               .select_related("user").order_by("at")[:20_000])
     data["access_log"] = [{

@@ -171,3 +171,26 @@ def test_browser_journey(world, shared_case, partner_admin, document_root):
     assert sar.status == SarStatus.RELEASED and sar.released_by == partner_admin.user
     assert client_for(world.partner_practitioner).get(
         "/records/subject-access/").status_code == 404
+
+
+def test_a_marac_only_agencys_bundle_holds_no_chronology_it_never_received(
+        world, shared_case, clamd, document_root):
+    from apps.cases.services import involvement_add
+
+    _content(world, shared_case, clamd)
+    involvement_add(actor=actor_of(world.lead_manager), case=shared_case,
+                    agency=world.outsider, basis="Listed at MARAC.", role="marac")
+    admin = make_member(agency=world.outsider, role=Role.AGENCY_ADMIN)
+    sar = services.sar_open(actor=actor_of(admin), person=shared_case.subject,
+                            received_on=timezone.localdate())
+    services.sar_assemble(sar_id=sar.pk)
+    sar.refresh_from_db()
+    from apps.documents.storage import document_storage
+
+    with document_storage().open(sar.bundle_key, "rb") as stream:
+        archive = zipfile.ZipFile(io.BytesIO(stream.read()))
+    data = json.loads(archive.read("data.json"))
+    assert data["notes"] == [] and data["documents"] == []
+    assert data["cases"][0]["summary"] == ""
+    assert "postcode" not in data["person"][0]
+    assert not any(name.startswith("files/") for name in archive.namelist())
