@@ -63,6 +63,7 @@ def test_default_six_years_then_manager_deletes_keeping_statistics(
     assert case.subject.family_name not in told.title and case.reference in told.title
     assert services.retention_sweep() == 0  # once
     person_id = case.subject_id
+    old_name = case.subject.family_name
     with django_capture_on_commit_callbacks(execute=True):
         response = api_client_for(world.lead_manager).post(
             f"/api/v1/retention/reviews/{review.pk}/delete/")
@@ -75,6 +76,11 @@ def test_default_six_years_then_manager_deletes_keeping_statistics(
     person = Person.objects.get(pk=person_id)
     assert person.family_name == "Deleted" and not person.postcode and not person.phone
     assert not PersonEvent.objects.filter(pgh_obj_id=person_id).exists()
+    # Search finds the person no more, by the old name, for any agency.
+    from apps.people.selectors import person_page
+
+    for membership in (world.lead_practitioner, world.partner_practitioner):
+        assert person_page(actor=actor_of(membership), query=old_name).items == []
     referral.refresh_from_db()
     assert "IDVA" not in referral.reason and not referral.shared_information
     # Kept for statistics: the case, its dates and categories, the referral's facts.
