@@ -34,6 +34,7 @@ COPY --from=frontend /src/static/ static/
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
     DATABASE_URL=postgres://unused@localhost/unused REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput \
+ && mkdir -p /app/.data/documents \
  && chown -R wraparound:wraparound /app
 
 USER wraparound

@@ -24,3 +24,7 @@ urlpatterns += [
     path("", include("apps.marac.api.urls")),
     path("", include("apps.action_plans.api.urls")),
 ]
+
+# Records: documents on a case (issue 18).
+urlpatterns += [path("", include("apps.documents.api.urls")),
+                path("", include("apps.records.api.urls"))]

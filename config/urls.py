@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("apps.consent.urls")),
     path("services/", include("apps.agencies.service_urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("", include("apps.documents.urls")),
+    path("", include("apps.records.urls")),
     path("api/", include("config.api_urls")),
     path("oruk/", include("apps.interop.oruk.urls")),
     path("api/fhir/", include("apps.interop.fhir.urls")),

@@ -319,3 +319,89 @@ def require_sign_off_marac_referral(*, actor: Actor | None, referral: MaracRefer
                                     hide: bool = False) -> None:
     if not may_sign_off_marac_referral(actor=actor, referral=referral):
         _refuse("Only a manager of the referring agency can sign this off.", hide=hide)
+
+
+# Documents ----------------------------------------------------------------------------------
+# A document is a chronology entry: seen like a note (shared, or only the uploading agency's)
+# and only where the chronology section is shared with the actor's involvement.
+
+
+def may_see_documents(*, actor: Actor | None, case: Case,
+                      visible: Visible | None = None) -> bool:
+    """See the case's documents: the chronology section is shared with the actor."""
+    from apps.cases.sections import Section
+
+    return Section.CHRONOLOGY in (visible or visible_sections(actor=actor, case=case))
+
+
+def may_add_document(*, actor: Actor | None, case: Case) -> bool:
+    """Attach a file: contribute to the case, and see its chronology."""
+    return may_contribute(actor=actor, case=case) and may_see_documents(actor=actor, case=case)
+
+
+def may_see_document(*, actor: Actor | None, document: object,
+                     visible: Visible | None = None) -> bool:
+    """One document: the chronology is shared, and the document is shared or the actor's
+    agency's own. (Whether it may be downloaded also needs a clean scan: ``servable``.)"""
+    if not _active(actor) or not may_see_documents(actor=actor, case=document.case,
+                                                   visible=visible):
+        return False
+    return document.visibility == "shared" or document.agency_id == actor.agency_id
+
+
+def require_add_document(*, actor: Actor | None, case: Case, hide: bool = False) -> None:
+    if not may_add_document(actor=actor, case=case):
+        _refuse("Your agency cannot add documents to this case.", hide=hide)
+
+
+# Records: subject access, retention, rectification -----------------------------------------
+
+
+def may_answer_subject_access(*, actor: Actor | None, agency_id: object = None) -> bool:
+    """Open, assemble, review and release subject access requests: an agency admin, for
+    their own agency's requests only."""
+    return (is_writer(actor=actor) and actor.role == Role.AGENCY_ADMIN
+            and (agency_id is None or agency_id == actor.agency_id))
+
+
+def require_answer_subject_access(*, actor: Actor | None, agency_id: object = None,
+                                  hide: bool = False) -> None:
+    if not may_answer_subject_access(actor=actor, agency_id=agency_id):
+        _refuse("Only your agency's admin can answer subject access requests.", hide=hide)
+
+
+def may_decide_retention(*, actor: Actor | None, lead_agency_id: object) -> bool:
+    """Confirm the deletion of a case due under its retention rule, or keep it longer: a
+    manager of the case's lead agency."""
+    return (is_writer(actor=actor) and actor.role == Role.MANAGER
+            and actor.agency_id == lead_agency_id)
+
+
+def may_hold(*, actor: Actor | None, lead_agency_id: object) -> bool:
+    """Place or lift a legal hold: a manager or agency admin of the lead agency."""
+    return (is_writer(actor=actor) and actor.role in (Role.MANAGER, Role.AGENCY_ADMIN)
+            and actor.agency_id == lead_agency_id)
+
+
+def may_set_retention_rules(*, actor: Actor | None) -> bool:
+    """Set the agency's own (stricter) retention rule, and the retention period of an
+    agreement it is party to: an agency admin."""
+    return is_writer(actor=actor) and actor.role == Role.AGENCY_ADMIN
+
+
+def require_decide_retention(*, actor: Actor | None, lead_agency_id: object,
+                             hide: bool = False) -> None:
+    if not may_decide_retention(actor=actor, lead_agency_id=lead_agency_id):
+        _refuse("Only a manager of the lead agency can decide on this case's retention.",
+                hide=hide)
+
+
+def require_hold(*, actor: Actor | None, lead_agency_id: object, hide: bool = False) -> None:
+    if not may_hold(actor=actor, lead_agency_id=lead_agency_id):
+        _refuse("Only a manager or admin of the lead agency can place or lift a legal hold.",
+                hide=hide)
+
+
+def require_set_retention_rules(*, actor: Actor | None, hide: bool = False) -> None:
+    if not may_set_retention_rules(actor=actor):
+        _refuse("Only your agency's admin can set retention rules.", hide=hide)

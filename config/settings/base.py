@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "apps.marac",
     "apps.action_plans",
     "apps.interop",
+    "apps.documents",
+    "apps.records",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +119,7 @@ MIDDLEWARE = [
     "apps.core.middleware.NoStoreMiddleware",
     "apps.core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.documents.middleware.RawUploadNameMiddleware",  # before anything reads the body
     "apps.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -377,3 +380,42 @@ ORUK_IMPORT_ALLOWED_HOSTS = [h.strip() for h in env("WRAPAROUND_ORUK_IMPORT_HOST
                              if h.strip()]
 ORUK_IMPORT_MAX_BYTES = int(env("WRAPAROUND_ORUK_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)) or 0)
 ORUK_IMPORT_TIMEOUT_SECONDS = float(env("WRAPAROUND_ORUK_IMPORT_TIMEOUT", "10") or 10)
+# Documents on a case (docs/records.md): limits, storage, virus scanner.
+DOCUMENT_MAX_BYTES = int(env("WRAPAROUND_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)) or 10485760)
+DOCUMENT_MAX_UNPACKED_BYTES = int(env("WRAPAROUND_DOCUMENT_MAX_UNPACKED_BYTES",
+                                      str(100 * 1024 * 1024)) or 104857600)
+DOCUMENT_MAX_ZIP_RATIO = 100
+DOCUMENT_MAX_ZIP_ENTRIES = 1000
+# Django accepts a multipart body up to the document limit (plus the form's other fields).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DOCUMENT_STORAGE = {
+    "BACKEND": env("WRAPAROUND_DOCUMENT_STORAGE_BACKEND",
+                   "django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": ({"location": str(Path(env("WRAPAROUND_DATA_DIR", "") or BASE_DIR / ".data")
+                                 / "documents")}
+                if not env("WRAPAROUND_DOCUMENT_STORAGE_BACKEND") else {
+                    "bucket_name": env("WRAPAROUND_DOCUMENT_S3_BUCKET", ""),
+                    "endpoint_url": env("WRAPAROUND_DOCUMENT_S3_ENDPOINT_URL", "") or None,
+                    "region_name": env("WRAPAROUND_DOCUMENT_S3_REGION", "") or None,
+                    "default_acl": "private", "querystring_auth": True,
+                    "file_overwrite": False}),
+}
+# "apps.documents.scanning.ClamdScanner" with CLAMD_URL (unix:///… or tcp://host:3310); the
+# EICAR-only scanner is for development and the demo; empty: documents stay held.
+DOCUMENT_SCANNER = env("WRAPAROUND_DOCUMENT_SCANNER",
+                       "apps.documents.scanning.ClamdScanner" if env("CLAMD_URL")
+                       else "apps.documents.scanning.EicarOnlyScanner")
+CLAMD_URL = env("CLAMD_URL", "")
+CELERY_BEAT_SCHEDULE["documents-scan-sweep"] = {
+    "task": "apps.documents.tasks.scan_sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["records-subject-access-sweep"] = {
+    "task": "apps.records.tasks.sar_sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["records-retention-sweep"] = {
+    "task": "apps.records.tasks.retention_sweep", "schedule": crontab(hour=3, minute=15)}
+# Retention of closed cases (docs/records.md): six years after closing unless an agency's
+# own rule or a data-sharing agreement's period is shorter.
+RETENTION_DEFAULT_MONTHS = int(env("WRAPAROUND_RETENTION_DEFAULT_MONTHS", "72") or 72)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "RightsRequestKindEnum": "apps.records.models.RightsRequestKind",
+    "SectionEnum": "apps.cases.sections.Section",
+})

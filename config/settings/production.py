@@ -21,3 +21,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+
+# Documents: never the EICAR-only development scanner in production (docs/records.md).
+DOCUMENT_SCANNER = env("WRAPAROUND_DOCUMENT_SCANNER",
+                       "apps.documents.scanning.ClamdScanner" if env("CLAMD_URL") else "")
+if DOCUMENT_SCANNER.endswith("EicarOnlyScanner"):
+    raise RuntimeError("The EICAR-only scanner is for development; set CLAMD_URL")

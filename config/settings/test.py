@@ -1,7 +1,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, REST_FRAMEWORK
+from .base import BASE_DIR, CACHES, DATABASES, REST_FRAMEWORK
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -23,3 +23,6 @@ DATABASES["default"]["TEST"] = {"NAME": f"test_wraparound{'_' + _suffix if _suff
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
     "token": None, "user": None, "anon": None}}
 CACHES["default"]["KEY_PREFIX"] = f"wraparound-test-{os.getpid()}"
+
+DOCUMENT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(BASE_DIR / ".data" / "test-documents")}}

@@ -242,6 +242,32 @@ UI: dict[str, tuple[str, Rule]] = {
     "oruk_import:apply": ("post", lambda role, rel: _partner_admin(role, rel, 302)),
     "oruk_import:reject": ("post", lambda role, rel: _partner_admin(role, rel, 302)),
 }
+def only(ok: int, *cells: tuple[str, str]) -> Rule:
+    """Pages for exactly these (role, relation) cells; everyone else: 404."""
+    return lambda role, rel: (NO_AGENCY if rel == "ended" else ok if (role, rel) in cells
+                              else 404)
+
+
+# Records (issue 18): documents on the case; Safe Haven's subject access request (demo) and
+# the retention review of Safe Haven's closed case (demo).
+SAFE_HAVEN_ADMIN = (Role.AGENCY_ADMIN, "partner")
+SAFE_HAVEN_MANAGER = (Role.MANAGER, "partner")
+UI.update({
+    "documents:list": ("get", case_bound(200)),
+    "documents:download": ("get", case_bound(200)),
+    "records:sar-list": ("get", admins_of_own_agency(200)),
+    "records:sar-open": ("get", admins_of_own_agency(200)),
+    "records:sar-detail": ("get", only(200, SAFE_HAVEN_ADMIN)),
+    "records:sar-bundle": ("get", only(200, SAFE_HAVEN_ADMIN)),
+    "records:retention": ("get", lambda role, rel: (
+        NO_AGENCY if rel == "ended" else 200 if role in (Role.MANAGER, Role.AGENCY_ADMIN)
+        else 404)),
+    "records:retention-review": ("get", only(200, SAFE_HAVEN_ADMIN, SAFE_HAVEN_MANAGER)),
+    "records:person-correct": ("get", case_bound(200, roles=CONTRIBUTORS)),
+    "records:rights-requests": ("get", admins_of_own_agency(200)),
+    "records:rights-request": ("get", only(200, SAFE_HAVEN_ADMIN)),
+})
+
 # Names whose <uuid:referral_id> is a MARAC referral, not an agency-to-agency referral.
 MARAC_REFERRAL_URLS = {"marac:referral", "marac:referral-sign-off", "marac:referral-list",
                        "marac:referral-return"}
@@ -349,7 +375,26 @@ def _build() -> World:
     })
     world.objects["sharing_basis_id"] = Referral.objects.filter(
         pk=world.objects["referral_id"]).values_list("sharing_basis_id", flat=True).first()
+    world.objects.update(_records_objects(case))
     return world
+
+
+def _records_objects(case: Case) -> dict[str, object]:
+    """A scanned shared document on the case (by its lead), and the demo's subject access
+    request and retention review (both Safe Haven's)."""
+    import io
+
+    from apps.documents.services import document_scan, document_upload
+    from apps.records.models import RetentionReview, RightsRequest, SubjectAccessRequest
+
+    police = actor_of(Membership.objects.active().get(user__username="pc.jones"))
+    document = document_upload(actor=police, case=case, upload=io.BytesIO(b"Statement."),
+                               filename="statement.txt", title="Statement")
+    document_scan(document_id=document.pk)
+    return {"document_id": document.pk,
+            "sar_id": SubjectAccessRequest.objects.values_list("pk", flat=True).first(),
+            "review_id": RetentionReview.objects.values_list("pk", flat=True).first(),
+            "request_id": RightsRequest.objects.values_list("pk", flat=True).first()}
 
 
 @pytest.fixture(scope="module")
@@ -579,6 +624,42 @@ API: dict[tuple[str, str], Rule] = {
     ("get", "/api/v1/sharing-bases/{id}/"): lead_only(200),
     ("post", "/api/v1/sharing-bases/{id}/approve/"): lead_only(403, manager=200),
 }
+API.update({
+    ("get", "/api/v1/cases/{case_id}/documents/"): case_bound(200),
+    ("post", "/api/v1/cases/{case_id}/documents/"): case_bound(400),  # no file
+    ("get", "/api/v1/cases/{case_id}/documents/{id}/"): case_bound(200),
+    ("get", "/api/v1/cases/{case_id}/documents/{id}/download/"): case_bound(200),
+    ("get", "/api/v1/subject-access-requests/"): anyone(200),
+    ("post", "/api/v1/subject-access-requests/"): lambda role, rel: (
+        400 if role == Role.AGENCY_ADMIN else 403),
+    ("get", "/api/v1/subject-access-requests/{id}/"): only(200, SAFE_HAVEN_ADMIN),
+    ("post", "/api/v1/subject-access-requests/{id}/release/"): only(400, SAFE_HAVEN_ADMIN),
+    ("get", "/api/v1/subject-access-requests/{id}/bundle/"): only(200, SAFE_HAVEN_ADMIN),
+    ("get", "/api/v1/retention/reviews/"): anyone(200),
+    ("get", "/api/v1/retention/reviews/{id}/"): only(200, SAFE_HAVEN_ADMIN,
+                                                     SAFE_HAVEN_MANAGER),
+    # Safe Haven's manager deletes (rolled back); its admin may only hold.
+    ("post", "/api/v1/retention/reviews/{id}/delete/"): lambda role, rel: (
+        200 if (role, rel) == SAFE_HAVEN_MANAGER else 403 if (role, rel) == SAFE_HAVEN_ADMIN
+        else 404),
+    ("post", "/api/v1/retention/reviews/{id}/extend/"): only(400, SAFE_HAVEN_ADMIN,
+                                                             SAFE_HAVEN_MANAGER),
+    ("post", "/api/v1/retention/reviews/{id}/hold/"): only(400, SAFE_HAVEN_ADMIN,
+                                                           SAFE_HAVEN_MANAGER),
+    ("post", "/api/v1/retention/reviews/{id}/lift-hold/"): only(409, SAFE_HAVEN_ADMIN,
+                                                                SAFE_HAVEN_MANAGER),
+    ("get", "/api/v1/person-corrections/"): anyone(200),
+    ("post", "/api/v1/person-corrections/"): anyone(400),
+    ("get", "/api/v1/rights-requests/"): anyone(200),
+    ("post", "/api/v1/rights-requests/"): lambda role, rel: (
+        400 if role == Role.AGENCY_ADMIN else 403),
+    ("get", "/api/v1/rights-requests/{id}/"): only(200, SAFE_HAVEN_ADMIN),
+    ("post", "/api/v1/rights-requests/{id}/decide/"): only(400, SAFE_HAVEN_ADMIN),
+    ("get", "/api/v1/retention/rule/"): lambda role, rel: (
+        200 if role == Role.AGENCY_ADMIN else 404),
+    ("post", "/api/v1/retention/rule/"): lambda role, rel: (
+        400 if role == Role.AGENCY_ADMIN else 403),
+})
 BODIES: dict[tuple[str, str], Callable[[dict], dict]] = {
     ("post", "/api/v1/people/"): lambda objects: {
         "given_name": "Matrix", "family_name": "Person", "confirm_new": True},
@@ -595,7 +676,9 @@ API_IDS = {"actions": "action_id", "agencies": "agency_id", "cases": "case_id",
            "agenda-items": "item_id", "referrals": "referral_id", "notifications":
            "notification_id", "people": "person_id", "risk-checklists": "checklist_id",
            "services": "service_id", "sharing-agreements": "agreement_id",
-           "sharing-bases": "sharing_basis_id"}
+           "sharing-bases": "sharing_basis_id", "documents": "document_id",
+           "subject-access-requests": "sar_id", "reviews": "review_id",
+           "rights-requests": "request_id"}
 
 
 def _api_operations() -> set[tuple[str, str]]:

@@ -1,0 +1,1 @@
+from tests.documents.conftest import _document_files, clamd, document_root  # noqa: F401
