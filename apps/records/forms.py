@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from apps.core.forms import DateField, TextField
+from apps.core.date_input import DateInputField
+from apps.core.forms import TextField
 from apps.records.models import RequesterKind, RightsRequestKind
 
 
@@ -14,12 +15,9 @@ class SarOpenForm(forms.Form):
     person = forms.UUIDField(widget=forms.HiddenInput,
                              error_messages={"required": "Choose the person who asked.",
                                              "invalid": "Choose the person who asked."})
-    received_on = DateField(kind="event", label="Date the request was received",
-                            help_text="For example, 2026-11-28. The answer is due one "
-                                      "calendar month later.",
-                            error_messages={"required": "Enter the date the request was "
-                                                        "received.",
-                                            "invalid": "Enter the date as YYYY-MM-DD."})
+    received_on = DateInputField(kind="event", label="Date the request was received",
+                                 error_messages={"required": "Enter the date the request "
+                                                             "was received"})
     requester_kind = forms.ChoiceField(label="Who asked?", widget=forms.RadioSelect,
                                        choices=RequesterKind.choices,
                                        initial=RequesterKind.PERSON)
@@ -79,9 +77,7 @@ class CorrectionForm(forms.Form):
                                                               "name."})
     other_names = forms.CharField(label="Other names or aliases", max_length=200,
                                   required=False)
-    date_of_birth = DateField(kind="birth", label="Date of birth", required=False,
-                              help_text="For example, 1990-04-23.",
-                              error_messages={"invalid": "Enter the date as YYYY-MM-DD."})
+    date_of_birth = DateInputField(kind="birth", label="Date of birth", required=False)
     address_line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
     address_line_2 = forms.CharField(label="Address line 2", max_length=200, required=False)
     town = forms.CharField(label="Town", max_length=100, required=False)
@@ -110,11 +106,9 @@ class RightsRequestForm(forms.Form):
     kind = forms.ChoiceField(label="What did the person ask for?", widget=forms.RadioSelect,
                              choices=RightsRequestKind.choices,
                              error_messages={"required": "Choose what the person asked for."})
-    received_on = DateField(kind="event", label="Date the request was received",
-                            help_text="For example, 2026-11-28.",
-                            error_messages={"required": "Enter the date the request was "
-                                                        "received.",
-                                            "invalid": "Enter the date as YYYY-MM-DD."})
+    received_on = DateInputField(kind="event", label="Date the request was received",
+                                 error_messages={"required": "Enter the date the request "
+                                                             "was received"})
     details = TextField(label="What they asked for", max_length=5000,
                         error_messages={"required": "Say what the person asked for."})
 
