@@ -39,6 +39,10 @@ class DsaForm(forms.Form):
     end_date = DateField(kind="planned", label="End date", help_text="For example, 2027-12-01",
                          error_messages={"required": "Enter the end date.",
                                          "invalid": "Enter the end date as YYYY-MM-DD."})
+    reporting_allowed = forms.BooleanField(
+        label="The parties may see figures across the partnership", required=False,
+        help_text="Aggregate referral and equality figures only, with counts under 5 "
+                  "suppressed. No case or person is shown.")
     parties = forms.ModelMultipleChoiceField(
         label="Other parties", queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
