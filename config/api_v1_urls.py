@@ -24,3 +24,6 @@ urlpatterns += [
     path("", include("apps.marac.api.urls")),
     path("", include("apps.action_plans.api.urls")),
 ]
+
+# Insight: the referral funnel, equality monitoring and the MARAC data return (issue 14).
+urlpatterns += [path("", include("apps.insight.api.urls"))]

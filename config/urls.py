@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("apps.consent.urls")),
     path("services/", include("apps.agencies.service_urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("", include("apps.insight.urls")),
     path("api/", include("config.api_urls")),
 ]

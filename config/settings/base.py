@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "apps.referrals",
     "apps.marac",
     "apps.action_plans",
+    "apps.insight",
 ]
 
 MIDDLEWARE = [
@@ -357,3 +358,7 @@ LOGGING = {
         "pgserver": {"level": "WARNING"},
     },
 }
+
+# Insight (apps/insight, docs/insight.md): a group's rate is flagged in equality monitoring when
+# it differs from everyone else's by more than this many percentage points.
+INSIGHT_EQUALITY_THRESHOLD = float(env("INSIGHT_EQUALITY_THRESHOLD", "10") or 10)
