@@ -86,7 +86,6 @@ FLOWS = [
     ("Hearth Homes", "Safe Haven", 3, 0.80),
     ("Hearth Homes", "Housing Options", 3, 0.60),
     ("Housing Options", "Hearth Homes", 3, 0.70),
-    ("Northbridge Community Health CIC", "Children's Services", 3, 0.60),
 ]
 REFERRALS_A_MONTH = 34
 
@@ -225,10 +224,11 @@ def _history_referrals(*, rng: random.Random, agencies: dict, staff: dict, cases
                 first_submitted_at=submitted, due_at=submitted + datetime.timedelta(days=2),
                 escalate_at=submitted + datetime.timedelta(days=4),
                 seen_at=submitted + datetime.timedelta(hours=1), decided_at=decided,
-                decided_by=staff[target] if decided else None, **fields)
+                decided_by=staff.get(target) if decided else None, **fields)
             referrals.append(referral)
             if decided and status != ReferralStatus.DECLINED:
-                notes.append(CaseNote(case=case, author=staff[target], agency=receiver,
+                notes.append(CaseNote(case=case, author=staff.get(target, staff[source]),
+                                      agency=receiver,
                                       kind=NoteKind.CONTACT, text="First contact made.",
                                       visibility="agency"))
                 notes[-1].at = decided + datetime.timedelta(hours=rng.randint(4, 96))

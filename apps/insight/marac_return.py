@@ -109,13 +109,13 @@ def marac_return_tables(*, area: MaracArea, quarter: Quarter) -> list[Table]:
     items = AgendaItem.objects.filter(meeting__area=area, meeting__status=MeetingStatus.HELD,
                                       meeting__starts_at__gte=start,
                                       meeting__starts_at__lt=end_before)
-    figures = items.annotate(young_harmer=_young_harmer()).aggregate(
+    figures = items.aggregate(
         discussed=Count("id"), repeats=Count("id", filter=Q(is_repeat=True)),
         bme=Count("id", filter=BME),
         disabled=Count("id", filter=Q(case__subject__disabled="yes")),
         lgbt=Count("id", filter=LGBT),
         male=Count("id", filter=Q(case__subject__gender=Gender.MALE)),
-        young_harmer=Count("id", filter=Q(young_harmer=True)))
+        young_harmer=Count("id", filter=Q(_young_harmer())))
     children = (CasePerson.objects.filter(role=CasePersonRole.CHILD,
                                           case__marac_items__in=items)
                 .aggregate(n=Count("person_id", distinct=True))["n"])
