@@ -138,14 +138,26 @@ def by_agency_sector_table(*, referrals: QuerySet[Referral]) -> Table:
     return table
 
 
+def by_referring_agency_table(*, referrals: QuerySet[Referral]) -> Table:
+    rows = (referrals.values("from_agency__name").annotate(**_counts())
+            .order_by("from_agency__name"))
+    return Table(key="by-referring-agency", title="Referrals by referring agency",
+                 description="Referrals each agency made, and how many were accepted.",
+                 columns=["Referring agency", *COLUMNS],
+                 rows=[_row(r["from_agency__name"], r) for r in rows],
+                 chart=Chart(series=(1, 2, 3)))
+
+
 def by_receiving_agency_table(*, referrals: QuerySet[Referral]) -> Table:
     rows = (referrals.values("to_agency__name").annotate(**_counts())
             .order_by("to_agency__name"))
-    return Table(key="by-receiving-agency", title="Referrals by receiving agency",
-                 description="Referrals each agency received, and how many it accepted.",
+    return Table(key="by-receiving-agency",
+                 title="Referrals by receiving agency, and hours to decide",
+                 description="Referrals each agency received, how many it accepted, and the "
+                             "median hours from submission to its decision (the chart).",
                  columns=["Receiving agency", *COLUMNS],
                  rows=[_row(r["to_agency__name"], r) for r in rows],
-                 chart=Chart(series=(7,), unit="%"))
+                 chart=Chart(series=(8,)))
 
 
 def declines_table(*, referrals: QuerySet[Referral]) -> Table:
@@ -165,5 +177,6 @@ def funnel_tables(*, scope: ReportScope, filters: Filters) -> list[Table]:
             by_month_table(referrals=referrals),
             by_agency_sector_table(referrals=referrals),
             by_sector_table(referrals=referrals),
+            by_referring_agency_table(referrals=referrals),
             by_receiving_agency_table(referrals=referrals),
             declines_table(referrals=referrals)]

@@ -42,6 +42,7 @@ def test_own_agency_counts_exactly_the_referrals_it_may_see(world):
     summary = _table(funnel_tables(scope=scope, filters=_filters()), "summary")
     made, received = summary.rows
     assert made[:4] == ["Made by us", 3, 3, 0]
+    assert made[7:9] == [100.0, 6.0]  # accepted of decided, median hours to decision
     assert received[:4] == ["Received by us", 2, 0, 2]
 
 
@@ -151,3 +152,10 @@ def test_bad_filters_are_form_errors_not_server_errors(world):
     response = client.get("/reports/funnel/?date_from=2026-06-01&date_to=2026-01-01")
     assert response.status_code == 400
     assert "The end date must be the same as or after the start date." in response.content.decode()
+
+
+def test_reports_link_in_the_header_only_for_report_roles(world):
+    manager = client_for(world.lead_manager).get("/reports/").content.decode()
+    assert 'href="/reports/"' in manager
+    practitioner = client_for(world.lead_practitioner).get("/profile/")
+    assert 'href="/reports/"' not in practitioner.content.decode()
