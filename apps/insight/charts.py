@@ -41,16 +41,19 @@ def chart_svg(table: Table, *, element_id: str) -> SafeString:
     spec = table.chart
     kind = pygal.HorizontalBar if spec.horizontal else pygal.Bar
     height = max(260, 60 + 34 * len(table.rows) * (len(spec.series) if spec.horizontal else 1)) \
-        if spec.horizontal else 360
+        if spec.horizontal else 400
     chart = kind(js=[], css=[], no_prefix=True, disable_xml_declaration=True,
                  explicit_size=False, width=760, height=min(height, 1400), title=None,
                  show_legend=len(spec.series) > 1, legend_at_bottom=True,
-                 legend_at_bottom_columns=2, print_values=False, truncate_label=-1,
+                 legend_at_bottom_columns=min(len(spec.series), 3), print_values=False, truncate_label=-1,
                  truncate_legend=-1, x_label_rotation=0 if spec.horizontal else 30,
-                 margin=12, spacing=8, **_unit_options(spec.unit))
-    chart.x_labels = [_short(str(row[0])) for row in table.rows]
+                 margin=12, margin_bottom=36, spacing=8, **_unit_options(spec.unit))
+    # pygal draws a horizontal chart's first row at the bottom: reversed, the chart reads top
+    # to bottom in the order of the table beside it.
+    rows = table.rows[::-1] if spec.horizontal else table.rows
+    chart.x_labels = [_short(str(row[0])) for row in rows]
     for index in spec.series:
-        chart.add(table.columns[index], [_number(row[index]) for row in table.rows])
+        chart.add(table.columns[index], [_number(row[index]) for row in rows])
     # ElementTree serialises the tree: every label and title (agency names…) is escaped.
     svg = _accessible(chart.render_tree(), table=table, element_id=element_id)
     return mark_safe(svg)  # noqa: S308
