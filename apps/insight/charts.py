@@ -45,7 +45,8 @@ def chart_svg(table: Table, *, element_id: str) -> SafeString:
     chart = kind(js=[], css=[], no_prefix=True, disable_xml_declaration=True,
                  explicit_size=False, width=760, height=min(height, 1400), title=None,
                  show_legend=len(spec.series) > 1, legend_at_bottom=True,
-                 legend_at_bottom_columns=min(len(spec.series), 3), print_values=False, truncate_label=-1,
+                 legend_at_bottom_columns=min(len(spec.series), 3), print_values=False,
+                 truncate_label=-1,
                  truncate_legend=-1, x_label_rotation=0 if spec.horizontal else 30,
                  margin=12, margin_bottom=36, spacing=8, **_unit_options(spec.unit))
     # pygal draws a horizontal chart's first row at the bottom: reversed, the chart reads top
