@@ -19,6 +19,7 @@ from apps.insight.tables import Table
 SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG_NS)
 MAX_LABEL = 40
+MAX_BARS = 15  # groups drawn: a chart of 200 agencies is unreadable (and slow to draw)
 
 
 def _tag(element: ET.Element) -> str:
@@ -51,13 +52,25 @@ def chart_svg(table: Table, *, element_id: str) -> SafeString:
                  margin=12, margin_bottom=36, spacing=8, **_unit_options(spec.unit))
     # pygal draws a horizontal chart's first row at the bottom: reversed, the chart reads top
     # to bottom in the order of the table beside it.
-    rows = table.rows[::-1] if spec.horizontal else table.rows
+    rows = _plotted(table)
+    rows = rows[::-1] if spec.horizontal else rows
     chart.x_labels = [_short(str(row[0])) for row in rows]
     for index in spec.series:
         chart.add(table.columns[index], [_number(row[index]) for row in rows])
     # ElementTree serialises the tree: every label and title (agency names…) is escaped.
     svg = _accessible(chart.render_tree(), table=table, element_id=element_id)
     return mark_safe(svg)  # noqa: S308
+
+
+def _plotted(table: Table) -> list:
+    """The rows drawn: all of them, or (a long table) the ``MAX_BARS`` with the largest
+    figure in the chart's first column, in the table's order. The table shows every row."""
+    if len(table.rows) <= MAX_BARS or table.chart is None or not table.chart.horizontal:
+        return table.rows  # a time series is drawn whole
+    weight = table.chart.weight if table.chart.weight is not None else table.chart.series[0]
+    ranked = sorted(range(len(table.rows)),
+                    key=lambda i: -(_number(table.rows[i][weight]) or 0))[:MAX_BARS]
+    return [table.rows[i] for i in sorted(ranked)]
 
 
 def _unit_options(unit: str) -> dict:
@@ -88,7 +101,11 @@ def _accessible(root: ET.Element, *, table: Table, element_id: str) -> str:
     title = ET.Element(f"{{{SVG_NS}}}title", {"id": title_id})
     title.text = table.title
     desc = ET.Element(f"{{{SVG_NS}}}desc", {"id": desc_id})
-    desc.text = f"{table.description} The figures are in the table that follows the chart."
+    shown = len(_plotted(table))
+    more = (f" The chart shows the {shown} largest of {len(table.rows)}."
+            if shown < len(table.rows) else "")
+    desc.text = (f"{table.description}{more} The figures are in the table that follows the "
+                 "chart.")
     root.insert(0, desc)
     root.insert(0, title)
     return ET.tostring(root, encoding="unicode", short_empty_elements=True)

@@ -108,7 +108,7 @@ def by_sector_table(*, referrals: QuerySet[Referral]) -> Table:
         columns=["Referring sector → receiving sector", *COLUMNS],
         rows=[_row(f"{KIND_LABELS.get(r['from_agency__kind'], '')} → "
                    f"{KIND_LABELS.get(r['to_agency__kind'], '')}", r) for r in rows],
-        chart=Chart(series=(7,), unit="%"))
+        chart=Chart(series=(7,), unit="%", weight=1))
 
 
 def by_agency_sector_table(*, referrals: QuerySet[Referral]) -> Table:
@@ -128,7 +128,8 @@ def by_agency_sector_table(*, referrals: QuerySet[Referral]) -> Table:
         columns=["Referring agency",
                  *(f"To {KIND_LABELS[k].lower()}: accepted of decided (%)" for k in kinds),
                  *(f"To {KIND_LABELS[k].lower()}: decided" for k in kinds)],
-        chart=Chart(series=tuple(range(1, len(kinds) + 1)), unit="%"))
+        chart=Chart(series=tuple(range(1, len(kinds) + 1)), unit="%",
+                    weight=len(kinds) + 1))
     for name, cells in by_agency.items():
         table.rows.append([
             name,
@@ -157,7 +158,7 @@ def by_receiving_agency_table(*, referrals: QuerySet[Referral]) -> Table:
                              "median hours from submission to its decision (the chart).",
                  columns=["Receiving agency", *COLUMNS],
                  rows=[_row(r["to_agency__name"], r) for r in rows],
-                 chart=Chart(series=(8,)))
+                 chart=Chart(series=(8,), weight=1))
 
 
 def declines_table(*, referrals: QuerySet[Referral]) -> Table:

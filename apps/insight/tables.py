@@ -19,6 +19,7 @@ class Chart:
     series: tuple[int, ...]
     unit: str = ""  # "%" or "hours" or ""
     horizontal: bool = True
+    weight: int | None = None  # the column that picks the rows drawn in a long table
 
 
 @dataclass
