@@ -90,3 +90,17 @@ def test_quarters():
     assert quarter_parse("2026-Q3").end == datetime.date(2026, 9, 30)
     assert quarter_parse("2026-Q4").end == datetime.date(2026, 12, 31)
     assert quarter_parse("26-Q1") is None
+
+
+def test_coordinator_records_the_area_population_in_its_settings(world):
+    marac = make_marac(world)
+    url = f"/marac/areas/{marac.area.pk}/settings/"
+    data = {"meeting_frequency_days": "28", "high_risk_threshold": "14",
+            "escalation_threshold": "3", "repeat_window_months": "12",
+            "research_days_before": "2", "lawful_basis": "vital_interests",
+            "member_agencies": [str(world.lead.pk)]}
+    client = client_for(marac.coordinator)
+    assert client.post(url, {**data, "adult_female_population": "-5"}).status_code == 400
+    assert client.post(url, {**data, "adult_female_population": "31000"}).status_code == 302
+    marac.area.refresh_from_db()
+    assert marac.area.adult_female_population == 31000
