@@ -221,3 +221,46 @@ def plan_text(queryset: QuerySet) -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def report_specs(*, actor: Actor) -> list[PageSpec]:
+    """The report pages (apps/insight) for a manager: the referral funnel and equality
+    monitoring over the last twelve months of the agency's referrals, sent or received."""
+    from apps.insight.filters import Filters, default_period
+    from apps.insight.funnel import funnel_referrals
+    from apps.insight.scope import scope_get
+
+    agency_id = actor.agency_id
+    start, end = default_period()
+
+    def funnel_qs() -> QuerySet:
+        from django.db.models import Count
+        from django.db.models.functions import TruncMonth
+
+        referrals = funnel_referrals(scope=scope_get(actor=actor, key="agency"),
+                                     filters=Filters(start=start, end=end))
+        return (referrals.annotate(month=TruncMonth("first_submitted_at")).values("month")
+                .annotate(n=Count("id")).order_by("month"))
+
+    funnel_sql = """
+SELECT date_trunc('month', r.first_submitted_at) AS month, count(*),
+       count(*) FILTER (WHERE r.status IN ('accepted', 'completed'))
+FROM referrals_referral r
+WHERE (r.from_agency_id = %s OR r.to_agency_id = %s) AND r.first_submitted_at >= %s
+GROUP BY 1 ORDER BY 1"""
+    equality_sql = """
+SELECT p.ethnic_group, p.gender, p.disabled, p.sexual_orientation, count(*)
+FROM referrals_referral r JOIN cases_case c ON c.id = r.case_id
+JOIN people_person p ON p.id = c.subject_id
+WHERE (r.from_agency_id = %s OR r.to_agency_id = %s) AND r.first_submitted_at >= %s
+  AND r.status IN ('accepted', 'completed', 'declined')
+GROUP BY 1, 2, 3, 4"""
+    specs = [
+        PageSpec("report: funnel", lambda k: "/reports/funnel/", False, funnel_qs, funnel_sql,
+                 lambda k: [agency_id, agency_id, start]),
+        PageSpec("report: equality", lambda k: "/reports/equality/", False, funnel_qs,
+                 equality_sql, lambda k: [agency_id, agency_id, start]),
+        PageSpec("API report: funnel", lambda k: "/api/v1/reports/funnel/", True, funnel_qs,
+                 funnel_sql, lambda k: [agency_id, agency_id, start]),
+    ]
+    return [spec for spec in specs if url_exists(spec.url(0))]

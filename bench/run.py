@@ -108,6 +108,37 @@ def bench_actor(agency_number: int):
     return Actor(user=membership.user, membership=membership)
 
 
+def bench_manager(agency_number: int):
+    """A manager of the agency: the report pages are theirs (apps/insight)."""
+    from apps.agencies.actor import Actor
+    from apps.agencies.models import Membership
+    from bench.load import agency_uuid
+
+    membership = (Membership.objects.active().select_related("user", "agency")
+                  .filter(agency_id=agency_uuid(agency_number), role="manager")
+                  .order_by("user_id").first())
+    return None if membership is None else Actor(user=membership.user, membership=membership)
+
+
+def measure_reports(number: int, label: str, args) -> list[dict]:
+    from bench.pages import report_specs
+
+    manager = bench_manager(number)
+    if manager is None:
+        return []
+    browser, api = clients_for(manager)
+    rows = []
+    for spec in report_specs(actor=manager):
+        row = {"page": spec.name, "agency": label,
+               "server": measure_page(api if spec.api else browser, spec, args.requests,
+                                      args.budget),
+               "sql_bound": measure_sql(spec.bound_sql, spec.bound_params, args.requests)}
+        row["ratio_to_sql"] = row["server"]["p95_ms"] / max(row["sql_bound"]["p95_ms"], 1e-3)
+        rows.append(row)
+        _print_row(row)
+    return rows
+
+
 def visible_case_ids(actor, count: int = 50) -> list:
     """The cases whose pages are measured. The bulk load grants only the case levels (view,
     contribute, manage); these cases also get their section grants from their involvements'
@@ -422,6 +453,7 @@ def run(args) -> dict:
                 plans.setdefault(label, {})[spec.name] = plan_text(spec.main_query())
             pages.append(row)
             _print_row(row)
+        pages += measure_reports(number, label, args)  # apps/insight: a manager's reports
     results["pages"] = pages
     results["explain"] = {label: {k: v for k, v in p.items() if k != "guardian"}
                           for label, p in plans.items()}

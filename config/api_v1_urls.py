@@ -28,3 +28,5 @@ urlpatterns += [
 # Records: documents on a case (issue 18).
 urlpatterns += [path("", include("apps.documents.api.urls")),
                 path("", include("apps.records.api.urls"))]
+# Insight: the referral funnel, equality monitoring and the MARAC data return (issue 14).
+urlpatterns += [path("", include("apps.insight.api.urls"))]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", include("apps.notifications.urls")),
     path("", include("apps.documents.urls")),
     path("", include("apps.records.urls")),
+    path("", include("apps.insight.urls")),
     path("api/", include("config.api_urls")),
     path("oruk/", include("apps.interop.oruk.urls")),
     path("api/fhir/", include("apps.interop.fhir.urls")),

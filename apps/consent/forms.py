@@ -34,6 +34,10 @@ class DsaForm(forms.Form):
                                  error_messages={"required": "Enter the review date"})
     end_date = DateInputField(kind="planned", label="End date",
                               error_messages={"required": "Enter the end date"})
+    reporting_allowed = forms.BooleanField(
+        label="The parties may see figures across the partnership", required=False,
+        help_text="Aggregate referral and equality figures only, with counts under 5 "
+                  "suppressed. No case or person is shown.")
     parties = forms.ModelMultipleChoiceField(
         label="Other parties", queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,

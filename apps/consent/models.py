@@ -160,6 +160,10 @@ class DataSharingAgreement(TimestampedModel):
     lawful_basis = models.CharField(max_length=32, choices=DsaLawfulBasis.choices)
     data_categories = models.TextField()
     retention = models.TextField()
+    reporting_allowed = models.BooleanField(
+        default=False, db_default=False,
+        help_text="The parties may see aggregate, small-number-suppressed figures across "
+                  "the partnership (referral funnel, equality monitoring).")
     start_date = models.DateField()
     review_date = models.DateField()
     end_date = models.DateField()

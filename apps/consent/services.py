@@ -346,8 +346,11 @@ def _require_admin(actor: Actor, message: str) -> None:
 def dsa_create(*, actor: Actor, title: str, purpose: str, lawful_basis: str,
                data_categories: str, retention: str, start_date: datetime.date,
                review_date: datetime.date, end_date: datetime.date,
-               parties: Iterable[Agency]) -> DataSharingAgreement:
-    """An agency admin drafts an agreement; their agency is always a party."""
+               parties: Iterable[Agency],
+               reporting_allowed: bool = False) -> DataSharingAgreement:
+    """An agency admin drafts an agreement; their agency is always a party.
+    ``reporting_allowed``: the parties agree to see aggregate, suppressed figures across the
+    partnership (apps/insight, docs/insight.md)."""
     actor_require_writer(actor=actor)
     _require_admin(actor, "Only agency admins can draft data-sharing agreements.")
     fields = {"title": title, "purpose": purpose, "data_categories": data_categories,
@@ -376,7 +379,7 @@ def dsa_create(*, actor: Actor, title: str, purpose: str, lawful_basis: str,
         agreement = DataSharingAgreement.objects.create(
             **fields, lawful_basis=lawful_basis, start_date=start_date,
             review_date=review_date, end_date=end_date, drafted_by=actor.user,
-            drafted_by_agency_id=actor.agency_id)
+            drafted_by_agency_id=actor.agency_id, reporting_allowed=bool(reporting_allowed))
         DsaParty.objects.bulk_create(DsaParty(agreement=agreement, agency_id=a)
                                      for a in agency_ids)
         access_record(actor=actor, object_type="dsa", object_id=agreement.pk, action="create")

@@ -72,6 +72,18 @@ class GovukDateInput(forms.MultiWidget):
                 pass
         return [None] * len(self.parts)
 
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[Any]:
+        """The boxes; or, when none was sent, one ISO value under the field's own name (a
+        link or an API query such as ``?date_from=2026-06-01``): an unreadable one fails as
+        "must be a real date"."""
+        if name in data and not any(f"{name}_{part}" in data for part in self.parts):
+            single = data.get(name) or ""
+            parts = self.decompress(single)
+            if single and not any(parts):
+                return [single] * len(self.parts)
+            return [str(part) if part is not None else "" for part in parts]
+        return super().value_from_datadict(data, files, name)
+
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         base_id = context["widget"]["attrs"].get("id")

@@ -181,6 +181,11 @@ class AreaForm(forms.Form):
                                      choices=LawfulBasis.choices)
     dsa_reference = forms.CharField(label="Information sharing agreement", required=False,
                                     max_length=200)
+    adult_female_population = forms.IntegerField(
+        label="Women aged 16 and over living in the area (optional)", required=False,
+        min_value=1, max_value=10_000_000,
+        help_text="From the ONS mid-year estimates. The MARAC data return compares cases "
+                  "discussed with the SafeLives benchmark of 40 a year per 10,000.")
     member_agencies = forms.ModelMultipleChoiceField(
         label="Member agencies", queryset=None, widget=forms.CheckboxSelectMultiple,
         required=False)

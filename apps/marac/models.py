@@ -44,6 +44,10 @@ class MaracArea(TimestampedModel):
         default=2, help_text="Research is due this many days before the meeting.")
     lawful_basis = models.CharField(max_length=32, choices=LawfulBasis.choices,
                                     default=LawfulBasis.VITAL_INTERESTS)
+    adult_female_population = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Women aged 16 and over living in the area (ONS mid-year estimate): the "
+                  "SafeLives benchmark is 40 cases a year per 10,000 of them.")
     dsa_reference = models.CharField(
         max_length=200, blank=True,
         help_text="The information sharing agreement that covers this MARAC.")

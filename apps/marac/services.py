@@ -443,7 +443,7 @@ def _marac_access_end_set(*, meeting: Meeting) -> None:
 
 AREA_SETTINGS = ("meeting_frequency_days", "high_risk_threshold", "escalation_threshold",
                  "repeat_window_months", "manager_signoff_required", "research_days_before",
-                 "lawful_basis", "dsa_reference")
+                 "lawful_basis", "dsa_reference", "adult_female_population")
 
 
 def area_update(*, actor: Actor, area: MaracArea, member_agencies: list | None = None,

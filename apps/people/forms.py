@@ -9,9 +9,11 @@ from apps.core.date_input import DateInputField
 from apps.core.forms import TextField
 from apps.people.models import Person
 
+MONITORING_FIELDS = ("ethnic_group", "disabled", "sexual_orientation")
 PERSON_FIELDS = [
     "given_name", "family_name", "other_names", "date_of_birth", "gender", "ethnicity",
-    "disability", "address_line_1", "address_line_2", "town", "postcode",
+    "disability", "ethnic_group", "disabled", "sexual_orientation",
+    "address_line_1", "address_line_2", "town", "postcode",
     "address_restricted", "phone", "email", "may_phone", "may_text", "may_write",
     "may_leave_voicemail", "safe_times", "safe_word", "communication_needs",
 ]
@@ -29,7 +31,11 @@ class PersonDetailsForm(forms.ModelForm):
         labels = {
             "given_name": "First name", "family_name": "Last name",
             "other_names": "Other names or aliases (optional)",
-            "ethnicity": "Ethnicity (optional)", "disability": "Disability (optional)",
+            "ethnicity": "Ethnicity in the person's words (optional)",
+            "disability": "Disability (optional)",
+            "ethnic_group": "Ethnic group (optional)",
+            "disabled": "Does the person consider themselves disabled? (optional)",
+            "sexual_orientation": "Sexual orientation (optional)",
             "address_line_1": "Address line 1 (optional)",
             "address_line_2": "Address line 2 (optional)", "town": "Town or city (optional)",
             "postcode": "Postcode (optional)",
@@ -43,6 +49,8 @@ class PersonDetailsForm(forms.ModelForm):
         help_texts = {
             "ethnicity": "For equality monitoring.",
             "disability": "For equality monitoring and to plan support.",
+            "ethnic_group": "For equality monitoring: figures are only ever shown as counts "
+                            "of 5 or more.",
             "address_restricted": "Tick if the person's address must not reach partner "
                                   "agencies, for example when they have fled abuse.",
             "communication_needs": "For example, an interpreter, British Sign Language or "
@@ -56,6 +64,15 @@ class PersonDetailsForm(forms.ModelForm):
         self.fields["family_name"].error_messages["required"] = "Enter the person's last name."
         self.fields["email"].error_messages["invalid"] = (
             "Enter an email address in the correct format, like name@example.com")
+        for name in MONITORING_FIELDS:  # optional: left empty, it is "not known"
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name in MONITORING_FIELDS:
+            if not cleaned.get(name):
+                cleaned[name] = "not_known"
+        return cleaned
 
     def person_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in PERSON_FIELDS}

@@ -15,6 +15,34 @@ class Gender(models.TextChoices):
     PREFER_NOT = "prefer_not", "Prefers not to say"
 
 
+class EthnicGroup(models.TextChoices):
+    """The five high-level groups of the 2021 census (England and Wales), for monitoring."""
+
+    ASIAN = "asian", "Asian or Asian British"
+    BLACK = "black", "Black, Black British, Caribbean or African"
+    MIXED = "mixed", "Mixed or multiple ethnic groups"
+    WHITE = "white", "White"
+    OTHER = "other", "Another ethnic group"
+    NOT_KNOWN = "not_known", "Not known"
+    PREFER_NOT = "prefer_not", "Prefers not to say"
+
+
+class Disabled(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_KNOWN = "not_known", "Not known"
+    PREFER_NOT = "prefer_not", "Prefers not to say"
+
+
+class SexualOrientation(models.TextChoices):
+    HETEROSEXUAL = "heterosexual", "Straight or heterosexual"
+    GAY_LESBIAN = "gay_lesbian", "Gay or lesbian"
+    BISEXUAL = "bisexual", "Bisexual"
+    OTHER = "other", "Another sexual orientation"
+    NOT_KNOWN = "not_known", "Not known"
+    PREFER_NOT = "prefer_not", "Prefers not to say"
+
+
 @track_changes()
 class Person(TimestampedModel):
     given_name = models.CharField(max_length=100)
@@ -24,6 +52,14 @@ class Person(TimestampedModel):
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_KNOWN)
     ethnicity = models.CharField(max_length=100, blank=True)
     disability = models.CharField(max_length=200, blank=True)
+    # Equality monitoring (apps/insight): optional, each with "prefers not to say".
+    ethnic_group = models.CharField(max_length=12, choices=EthnicGroup.choices,
+                                    default=EthnicGroup.NOT_KNOWN, db_default="not_known")
+    disabled = models.CharField("Disabled", max_length=12, choices=Disabled.choices,
+                                default=Disabled.NOT_KNOWN, db_default="not_known")
+    sexual_orientation = models.CharField(max_length=12, choices=SexualOrientation.choices,
+                                          default=SexualOrientation.NOT_KNOWN,
+                                          db_default="not_known")
     address_line_1 = models.CharField(max_length=200, blank=True)
     address_line_2 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100, blank=True)

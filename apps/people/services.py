@@ -9,7 +9,8 @@ from apps.people.models import Person, Relationship
 
 PERSON_FIELDS = (
     "given_name", "family_name", "other_names", "date_of_birth", "gender", "ethnicity",
-    "disability", "address_line_1", "address_line_2", "town", "postcode", "address_restricted",
+    "disability", "ethnic_group", "disabled", "sexual_orientation",
+    "address_line_1", "address_line_2", "town", "postcode", "address_restricted",
     "phone", "email", "may_phone", "may_text", "may_write", "may_leave_voicemail", "safe_times",
     "safe_word", "communication_needs",
 )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from apps.agencies.actor import Actor, actor_require_writer
 from apps.audit.services import access_record
 from apps.cases import policy
+from apps.core.dates import format_date
 from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
 from apps.documents.storage import document_storage
 from apps.people.models import Person
@@ -111,7 +112,7 @@ def sar_assemble(*, sar_id: UUID | str) -> str:
             return sar.status if sar else ""
         data = bundle.gather(agency_id=sar.agency_id, person=sar.person)
         heading = (f"Subject access request to {sar.agency.name}, received "
-                   f"{sar.received_on:%d %B %Y}, due {sar.due_on:%d %B %Y}")
+                   f"{format_date(sar.received_on)}, due {format_date(sar.due_on)}")
         content = bundle.build_zip(data=data, heading=heading,
                                    open_file=lambda key: storage.open(key, "rb"))
         key = storage.save(f"subject-access/{sar.pk}/bundle.zip", ContentFile(content))

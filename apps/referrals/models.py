@@ -97,6 +97,11 @@ class Referral(TimestampedModel):
             models.Index(fields=["to_agency", "status", "-created_at", "-id"],
                          name="referral_inbox_created"),
             models.Index(fields=["from_agency", "-created_at", "-id"], name="referral_outgoing"),
+            # The reports (apps/insight): an agency's referrals, either side, by first
+            # submission in a period.
+            models.Index(fields=["from_agency", "first_submitted_at"],
+                         name="referral_report_from"),
+            models.Index(fields=["to_agency", "first_submitted_at"], name="referral_report_to"),
             models.Index(fields=["due_at"], condition=Q(status="submitted"),
                          name="referral_open_due"),
             models.Index(fields=["escalate_at"], condition=Q(status="submitted"),

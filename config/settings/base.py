@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "apps.interop",
     "apps.documents",
     "apps.records",
+    "apps.insight",
 ]
 
 MIDDLEWARE = [
@@ -419,3 +420,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "RightsRequestKindEnum": "apps.records.models.RightsRequestKind",
     "SectionEnum": "apps.cases.sections.Section",
 })
+# Insight (apps/insight, docs/insight.md): a group's rate is flagged in equality monitoring when
+# it differs from everyone else's by more than this many percentage points.
+INSIGHT_EQUALITY_THRESHOLD = float(env("INSIGHT_EQUALITY_THRESHOLD", "10") or 10)

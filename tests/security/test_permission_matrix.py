@@ -268,6 +268,22 @@ UI.update({
     "records:rights-request": ("get", only(200, SAFE_HAVEN_ADMIN)),
 })
 
+
+
+def reporters(ok: int) -> Rule:
+    """Report pages (apps/insight): managers, agency admins and MARAC coordinators."""
+    return lambda role, rel: (NO_AGENCY if rel == "ended" else ok if role in {
+        Role.MANAGER, Role.AGENCY_ADMIN, Role.COORDINATOR} else 404)
+
+
+# Reports (issue 14): aggregates only; the MARAC return is for the area's own coordinator.
+UI.update({
+    "insight:home": ("get", reporters(200)),
+    "insight:funnel": ("get", reporters(200)),
+    "insight:equality": ("get", reporters(200)),
+    "insight:equality-about": ("get", reporters(200)),
+    "insight:marac-return": ("get", nobody()),
+})
 # Names whose <uuid:referral_id> is a MARAC referral, not an agency-to-agency referral.
 MARAC_REFERRAL_URLS = {"marac:referral", "marac:referral-sign-off", "marac:referral-list",
                        "marac:referral-return"}
@@ -659,6 +675,12 @@ API.update({
         200 if role == Role.AGENCY_ADMIN else 404),
     ("post", "/api/v1/retention/rule/"): lambda role, rel: (
         400 if role == Role.AGENCY_ADMIN else 403),
+})
+# Reports (issue 14): the same people as the pages.
+API.update({
+    ("get", "/api/v1/reports/funnel/"): reporters(200),
+    ("get", "/api/v1/reports/equality/"): reporters(200),
+    ("get", "/api/v1/reports/marac-return/"): nobody(),
 })
 BODIES: dict[tuple[str, str], Callable[[dict], dict]] = {
     ("post", "/api/v1/people/"): lambda objects: {

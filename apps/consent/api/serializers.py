@@ -93,6 +93,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         model = DataSharingAgreement
         fields = ["id", "title", "purpose", "lawful_basis", "data_categories", "retention",
                   "start_date", "review_date", "end_date", "status", "parties",
+                  "reporting_allowed",
                   "drafted_by_agency", "activated_at", "terminated_at", "termination_reason",
                   "created_at"]
         read_only_fields = fields
@@ -108,6 +109,9 @@ class AgreementCreateSerializer(serializers.Serializer):
     review_date = DateField(kind="planned")
     end_date = DateField(kind="planned")
     parties = serializers.ListField(child=serializers.UUIDField(), min_length=1)
+    reporting_allowed = serializers.BooleanField(
+        required=False, default=False,
+        help_text="The parties may see aggregate, suppressed figures across the partnership.")
 
 
 class TerminateSerializer(serializers.Serializer):

@@ -1,0 +1,125 @@
+"""The filters every report takes: period, the other agency, receiving sector, team, area.
+
+The form serves the pages (GET, errors in a GOV.UK error summary) and the API (the same form
+validates query parameters, so both refuse bad input the same way with a 400)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.agencies.actor import Actor
+from apps.agencies.models import Agency, AgencyKind, Service, Team
+from apps.core.date_input import DateInputField
+from apps.insight.scope import OWN, report_scopes
+
+MAX_PERIOD_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: datetime.date
+    end: datetime.date  # inclusive
+    agency_id: uuid.UUID | None = None
+    to_kind: str = ""
+    team_id: uuid.UUID | None = None
+    area: str = ""
+
+    @property
+    def start_at(self) -> datetime.datetime:
+        return _midnight(self.start)
+
+    @property
+    def end_before(self) -> datetime.datetime:
+        return _midnight(self.end + datetime.timedelta(days=1))
+
+    def referrals_q(self, prefix: str = "") -> Q:
+        """The referrals these filters keep (by first submission, in the period)."""
+        q = Q(**{f"{prefix}first_submitted_at__gte": self.start_at,
+                 f"{prefix}first_submitted_at__lt": self.end_before})
+        if self.agency_id:
+            q &= (Q(**{f"{prefix}from_agency_id": self.agency_id})
+                  | Q(**{f"{prefix}to_agency_id": self.agency_id}))
+        if self.to_kind:
+            q &= Q(**{f"{prefix}to_agency__kind": self.to_kind})
+        if self.team_id:
+            q &= Q(**{f"{prefix}from_user__memberships__team_id": self.team_id,
+                      f"{prefix}from_user__memberships__ended_at__isnull": True})
+        if self.area:
+            q &= Q(**{f"{prefix}to_service__area": self.area})
+        return q
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The last twelve months: from the first day of the month eleven months ago, to today."""
+    today = today or timezone.localdate()
+    month = today.month - 11
+    year = today.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return datetime.date(year, month, 1), today
+
+
+class ReportFilterForm(forms.Form):
+    scope = forms.ChoiceField(label="Whose figures", required=False)
+    date_from = DateInputField(kind="event", name="Start date", label="From", required=False)
+    date_to = DateInputField(kind="event", name="End date", label="To", required=False)
+    agency = forms.ModelChoiceField(
+        label="Other agency", required=False, queryset=Agency.objects.none(),
+        empty_label="Any agency",
+        error_messages={"invalid_choice": "Select an agency from the list."})
+    to_kind = forms.ChoiceField(label="Receiving sector", required=False,
+                                choices=[("", "Any sector"), *AgencyKind.choices])
+    team = forms.ModelChoiceField(label="Referring team", required=False,
+                                  queryset=Team.objects.none(), empty_label="Any team",
+                                  error_messages={"invalid_choice": "Select a team from the list."})
+    area = forms.ChoiceField(label="Area", required=False)
+
+    def __init__(self, *args: object, actor: Actor, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = report_scopes(actor=actor)
+        self.fields["scope"].error_messages["invalid_choice"] = (
+            "Select your agency or a partnership you report on.")
+        self.fields["agency"].queryset = Agency.objects.filter(active=True).order_by("name")
+        self.fields["team"].queryset = Team.objects.filter(agency_id=actor.agency_id)
+        areas = (Service.objects.exclude(area="").order_by("area")
+                 .values_list("area", flat=True).distinct())
+        self.fields["area"].choices = [("", "Any area"), *((a, a) for a in areas)]
+        self.fields["area"].error_messages["invalid_choice"] = "Select an area from the list."
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = default_period()
+        start = cleaned.get("date_from") or start
+        end = cleaned.get("date_to") or end
+        if "date_from" in self.errors or "date_to" in self.errors:
+            return cleaned
+        if start > end:
+            self.add_error("date_to", "The end date must be the same as or after the start "
+                                      "date.")
+        elif (end - start).days > MAX_PERIOD_DAYS:
+            self.add_error("date_from", "Choose a period of 3 years or less.")
+        cleaned["period"] = (start, end)
+        return cleaned
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        start, end = data["period"]
+        return Filters(start=start, end=end,
+                       agency_id=data["agency"].pk if data.get("agency") else None,
+                       to_kind=data.get("to_kind") or "",
+                       team_id=data["team"].pk if data.get("team") else None,
+                       area=data.get("area") or "")
+
+    def scope_key(self) -> str:
+        return self.cleaned_data.get("scope") or OWN
+
+
