@@ -98,3 +98,22 @@ def agreement_for_party(*, actor: Actor | None, agreement_id: UUID | str) -> obj
             pk=agreement_id)
     except (DataSharingAgreement.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404("No such agreement") from exc
+
+
+def agency_retention_rule(*, actor: Actor | None) -> object | None:
+    """The acting agency's own (stricter) retention rule for closed cases, if it set one."""
+    from apps.records.models import RecordKind, RetentionRule
+
+    if actor is None:
+        return None
+    return RetentionRule.objects.filter(agency_id=actor.agency_id, kind=RecordKind.CASE).first()
+
+
+def person_corrections(*, actor: Actor | None) -> QuerySet:
+    """Corrections to people's details made by the acting agency, newest first."""
+    from apps.records.models import PersonCorrection
+
+    if actor is None:
+        return PersonCorrection.objects.none()
+    return PersonCorrection.objects.filter(agency_id=actor.agency_id).order_by(
+        "-created_at", "-id")

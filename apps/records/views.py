@@ -122,7 +122,6 @@ def retention(request: HttpRequest) -> HttpResponse:
     """Managers: the lead agency's cases due for deletion, extended or held. Admins: the
     agency's own rule and the periods of the agreements it is party to."""
     from apps.records.forms import AgreementRetentionForm, RetentionRuleForm
-    from apps.records.models import RecordKind, RetentionRule
     from apps.records.retention import default_months
 
     actor = request.actor
@@ -131,7 +130,7 @@ def retention(request: HttpRequest) -> HttpResponse:
     if not reviews and not is_admin and not policy.may_hold(actor=actor,
                                                              lead_agency_id=actor.agency_id):
         raise Http404("No such page")
-    rule = RetentionRule.objects.filter(agency_id=actor.agency_id, kind=RecordKind.CASE).first()
+    rule = selectors.agency_retention_rule(actor=actor)
     rule_form = RetentionRuleForm(initial={"months": rule.months if rule else ""})
     agreement_form = AgreementRetentionForm()
     status = 200

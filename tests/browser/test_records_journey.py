@@ -19,6 +19,7 @@ from apps.documents import services as documents
 from apps.documents.models import Document
 from apps.records import services as records
 from apps.records.models import RetentionReview, SubjectAccessRequest
+from tests.browser.dates import fill_date
 from tests.documents.helpers import pdf_bytes
 from tests.factories import actor_of, make_member
 
@@ -75,8 +76,8 @@ def test_admin_answers_a_subject_access_request(visitor, world, shared_case, fil
     page.get_by_role("link", name=shared_case.subject.family_name).first.click()
     page.wait_for_load_state()
     visitor.check()
-    page.get_by_label("Date the request was received").fill(
-        (timezone.localdate() - datetime.timedelta(days=1)).isoformat())
+    fill_date(page, "Date the request was received",
+              timezone.localdate() - datetime.timedelta(days=1))
     page.get_by_role("button", name="Record the request").click()
     page.wait_for_load_state()
     visitor.check()

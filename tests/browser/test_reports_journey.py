@@ -38,7 +38,7 @@ def test_manager_reads_the_funnel_and_equality_pages(visitor, world):
     page.wait_for_load_state()
     expect(page.get_by_test_id("report-scope")).to_contain_text("Partnership: Northbridge DSA")
     visitor.check()
-    page.get_by_role("textbox", name="From", exact=True).fill("not a date")
+    page.get_by_role("group", name="From", exact=True).get_by_label("Month").fill("13")
     page.get_by_role("button", name="Show figures").click()
     page.wait_for_load_state()
     expect(page.get_by_text("There is a problem")).to_be_visible()

@@ -148,7 +148,7 @@ def test_bad_filters_are_form_errors_not_server_errors(world):
     response = client.get("/reports/funnel/?date_from=2026-13-01&to_kind=nope&agency=x")
     assert response.status_code == 400
     html = response.content.decode()
-    assert "There is a problem" in html and "Enter the start date as YYYY-MM-DD." in html
+    assert "There is a problem" in html and "Start date must be a real date" in html
     response = client.get("/reports/funnel/?date_from=2026-06-01&date_to=2026-01-01")
     assert response.status_code == 400
     assert "The end date must be the same as or after the start date." in response.content.decode()

@@ -153,7 +153,7 @@ def test_browser_journey(world, shared_case, partner_admin, document_root):
                            {"person": str(shared_case.subject_id), "received_on": "",
                             "requester_kind": "person"})
     assert response.status_code == 400
-    assert "Enter the date the request was received." in response.content.decode()
+    assert "Enter the date the request was received" in response.content.decode()
     response = client.post("/records/subject-access/new/", {
         "person": str(shared_case.subject_id),
         "received_on": timezone.localdate().isoformat(), "requester_kind": "person"})

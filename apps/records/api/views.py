@@ -30,7 +30,6 @@ from apps.records.api.serializers import (
     SubjectAccessRequestCreateSerializer,
     SubjectAccessRequestSerializer,
 )
-from apps.records.models import PersonCorrection, RecordKind, RetentionRule
 from apps.records.retention import default_months
 from apps.records.views import bundle_response
 
@@ -143,8 +142,7 @@ class RetentionRuleView(APIView):
         actor = actor_from_request(request)
         if not policy.may_set_retention_rules(actor=actor):
             raise Http404("No such rule")
-        rule = RetentionRule.objects.filter(agency_id=actor.agency_id,
-                                            kind=RecordKind.CASE).first()
+        rule = selectors.agency_retention_rule(actor=actor)
         return Response({"months": rule.months if rule else default_months(),
                          "reason": rule.reason if rule else "",
                          "default_months": default_months()})
@@ -169,10 +167,7 @@ class PersonCorrectionViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
     serializer_class = PersonCorrectionSerializer
 
     def selector_queryset(self, actor: Actor | None) -> QuerySet:
-        if actor is None:
-            return PersonCorrection.objects.none()
-        return PersonCorrection.objects.filter(agency_id=actor.agency_id).order_by(
-            "-created_at", "-id")
+        return selectors.person_corrections(actor=actor)
 
     @extend_schema(request=PersonCorrectionCreateSerializer,
                    responses={201: PersonCorrectionSerializer})
