@@ -47,3 +47,12 @@ def test_form_text_fields_name_themselves_in_the_length_message(kwargs, message)
         field.clean("x" * 10_001)
     assert refused.value.messages == [message]
     assert field.clean("x" * 10_000) == "x" * 10_000
+
+
+def test_api_text_fields_take_only_strings(world):
+    from tests.conftest import api_client_for
+
+    client = api_client_for(world.lead_practitioner)
+    response = client.post("/api/v1/people/", {"given_name": -538909, "family_name": "Smith",
+                                               "confirm_new": True}, format="json")
+    assert response.status_code == 400 and "given_name" in response.json()

@@ -22,7 +22,13 @@ from apps.core.limits import (
 
 
 class CharField(serializers.CharField):
-    """A text field whose length message names the field."""
+    """A text field whose length message names the field. Only a JSON string is text: a
+    number is refused (DRF would turn 42 into "42"), as the schema says."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
     def bind(self, field_name: str, parent: Any) -> None:
         super().bind(field_name, parent)
