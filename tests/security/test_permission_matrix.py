@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -416,7 +416,10 @@ def _records_objects(case: Case) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        yield _build()
+        built = _build()
+        with connection.cursor() as cursor:  # plan for the demo's size, not an earlier test's
+            cursor.execute("ANALYZE")
+        yield built
         transaction.set_rollback(True)
 
 
