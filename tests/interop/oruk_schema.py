@@ -1,7 +1,8 @@
 """Validate ORUK answers with ``jsonschema`` against the standard's own files, offline.
 
 The standard (``OpenReferralUK/uk-profile``: ``schema/`` and ``examples/``) sits unchanged in
-``../shared/standards/oruk`` next to the checkout (``WRAPAROUND_ORUK_STANDARD`` overrides).
+``tests/interop/oruk_standard`` (a copy of the Open Referral UK 3.0 schemas and examples, so the
+tests need nothing outside the checkout; ``WRAPAROUND_ORUK_STANDARD`` overrides).
 Its OpenAPI file refers to the schemas by their GitHub URLs; a ``referencing`` registry maps
 every such URL to the local file, so nothing is fetched."""
 
@@ -13,13 +14,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 STANDARD = Path(os.environ.get("WRAPAROUND_ORUK_STANDARD",
-                               Path(settings.BASE_DIR).parent / "shared/standards/oruk"))
+                               Path(__file__).resolve().parent / "oruk_standard"))
 REMOTE = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/"
 OPENAPI = f"{REMOTE}openapi.json"
 
