@@ -18,6 +18,7 @@ from apps.agencies.models import Membership, Role
 from apps.audit.services import access_record
 from apps.cases import policy
 from apps.cases.models import Case, NoteVisibility
+from apps.core import outbox
 from apps.core.exceptions import ServiceError
 from apps.documents.checks import check_content, max_bytes
 from apps.documents.models import Document, ScanState
@@ -31,7 +32,7 @@ QUARANTINE_PREFIX = "quarantine/"
 
 def scan_backoff(attempts: int) -> timedelta:
     """Wait before the next try of a scan: 30 s doubling, at most an hour."""
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+    return outbox.backoff(attempts, base_seconds=30, cap_seconds=3600)
 
 
 def _read_upload(upload: BinaryIO) -> bytes:
@@ -90,33 +91,14 @@ def scan_publish(ids: list[UUID]) -> int:
     """Send scan tasks; never raises (the sweep republishes what could not be sent)."""
     from apps.documents.tasks import scan_document
 
-    sent = 0
-    for pk in ids:
-        try:
-            scan_document.apply_async(args=[str(pk)], retry=False)
-        except Exception as exc:  # broker down: the sweep will try again
-            log.warning("document scan publish failed; the sweep will retry (%s)",
-                        type(exc).__name__)
-            break
-        sent += 1
-    return sent
+    return outbox.publish_each(scan_document, ids, what="document scan")
 
 
 def scan_sweep(*, batch: int = 200) -> int:
     """Beat: republish the scans still pending whose next try is due (the outbox sweep)."""
-    now = timezone.now()
-    with transaction.atomic():
-        due = list(Document.objects.select_for_update(skip_locked=True)
-                   .filter(scan_state=ScanState.PENDING, scan_next_at__lte=now)
-                   .order_by("scan_next_at")[:batch])
-        for document in due:
-            document.scan_attempts += 1
-            document.scan_next_at = now + scan_backoff(document.scan_attempts + 1)
-        Document.objects.bulk_update(due, ["scan_attempts", "scan_next_at"])
-        ids = [document.pk for document in due]
-        if ids:
-            transaction.on_commit(lambda: scan_publish(ids))
-    return len(ids)
+    return outbox.sweep_due(Document.objects.filter(scan_state=ScanState.PENDING),
+                            attempts_field="scan_attempts", next_field="scan_next_at",
+                            batch=batch, wait=scan_backoff, publish=scan_publish)
 
 
 def _admins(*, agency_id: UUID) -> list[int]:

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from apps.core import outbox
 from apps.notifications.models import (
     DeliveryState,
     EmailMode,
@@ -43,8 +44,7 @@ def _retry_base() -> int:
 
 def backoff(attempts: int) -> timedelta:
     """Wait before the next publish after ``attempts`` tries: base * 2^(attempts-1), at most 6 h."""
-    seconds = _retry_base() * 2 ** max(attempts - 1, 0)
-    return timedelta(seconds=min(seconds, 6 * 3600))
+    return outbox.backoff(attempts, base_seconds=_retry_base(), cap_seconds=6 * 3600)
 
 
 def notify(*, recipients: Iterable, kind: str, target_type: str, target_id: UUID, title: str,

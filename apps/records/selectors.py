@@ -26,6 +26,16 @@ def people_held(*, actor: Actor | None) -> QuerySet[Person]:
     return Person.objects.filter(Q(created_by_agency_id=actor.agency_id) | Exists(on_case))
 
 
+def person_held_get(*, actor: Actor | None, person_id: object) -> Person | None:
+    """One of ``people_held`` by id, or None (also for an id that is not a UUID)."""
+    if not person_id:
+        return None
+    try:
+        return people_held(actor=actor).filter(pk=person_id).first()
+    except (ValueError, ValidationError):
+        return None
+
+
 def people_search(*, actor: Actor | None, query: str, limit: int = 20) -> list[Person]:
     terms = query.split()[:3]
     if not terms:

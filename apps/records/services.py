@@ -15,6 +15,7 @@ from django.utils import timezone
 from apps.agencies.actor import Actor, actor_require_writer
 from apps.audit.services import access_record
 from apps.cases import policy
+from apps.core import outbox
 from apps.core.dates import format_date
 from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
 from apps.documents.storage import document_storage
@@ -31,7 +32,7 @@ def due_date(received_on: datetime.date) -> datetime.date:
 
 
 def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
+    return outbox.backoff(attempts, base_seconds=60, cap_seconds=3600)
 
 
 def sar_open(*, actor: Actor, person: Person, received_on: datetime.date,
@@ -72,33 +73,15 @@ def assemble_publish(ids: list[UUID]) -> int:
     """Send assembly tasks; never raises (the sweep republishes what could not be sent)."""
     from apps.records.tasks import sar_assemble_task
 
-    sent = 0
-    for pk in ids:
-        try:
-            sar_assemble_task.apply_async(args=[str(pk)], retry=False)
-        except Exception as exc:  # broker down: the sweep tries again
-            log.warning("subject access assembly publish failed; the sweep will retry (%s)",
-                        type(exc).__name__)
-            break
-        sent += 1
-    return sent
+    return outbox.publish_each(sar_assemble_task, ids, what="subject access assembly")
 
 
 def sar_sweep(*, batch: int = 50) -> int:
     """Beat: republish the assemblies still to do whose next try is due (the outbox)."""
-    now = timezone.now()
-    with transaction.atomic():
-        due = list(SubjectAccessRequest.objects.select_for_update(skip_locked=True)
-                   .filter(status=SarStatus.ASSEMBLING, assemble_next_at__lte=now)
-                   .order_by("assemble_next_at")[:batch])
-        for sar in due:
-            sar.assemble_attempts += 1
-            sar.assemble_next_at = now + _backoff(sar.assemble_attempts + 1)
-        SubjectAccessRequest.objects.bulk_update(due, ["assemble_attempts", "assemble_next_at"])
-        ids = [sar.pk for sar in due]
-        if ids:
-            transaction.on_commit(lambda: assemble_publish(ids))
-    return len(ids)
+    return outbox.sweep_due(
+        SubjectAccessRequest.objects.filter(status=SarStatus.ASSEMBLING),
+        attempts_field="assemble_attempts", next_field="assemble_next_at", batch=batch,
+        wait=_backoff, publish=assemble_publish)
 
 
 def sar_assemble(*, sar_id: UUID | str) -> str:

@@ -37,11 +37,8 @@ def sar_open(request: HttpRequest) -> HttpResponse:
     people = selectors.people_search(actor=request.actor, query=query) if query else []
     form = SarOpenForm(request.POST or None,
                        initial={"person": request.GET.get("person", "")})
-    chosen = None
-    person_id = request.POST.get("person") or request.GET.get("person")
-    if person_id:
-        chosen = selectors.people_held(actor=request.actor).filter(pk=person_id).first() if (
-            _is_uuid(person_id)) else None
+    chosen = selectors.person_held_get(
+        actor=request.actor, person_id=request.POST.get("person") or request.GET.get("person"))
     if request.method == "POST" and form.is_valid():
         if chosen is None:
             form.add_error("person", "Choose the person who asked.")
@@ -59,16 +56,6 @@ def sar_open(request: HttpRequest) -> HttpResponse:
     return render(request, "records/sar_open.html", {
         "search": search, "people": people, "query": query, "form": form, "chosen": chosen,
     }, status=400 if form.errors else 200)
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 @actor_required
@@ -263,9 +250,8 @@ def rights_requests(request: HttpRequest) -> HttpResponse:
     search = PersonSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     people = selectors.people_search(actor=request.actor, query=query) if query else []
-    person_id = request.POST.get("person") or request.GET.get("person")
-    chosen = (selectors.people_held(actor=request.actor).filter(pk=person_id).first()
-              if person_id and _is_uuid(person_id) else None)
+    chosen = selectors.person_held_get(
+        actor=request.actor, person_id=request.POST.get("person") or request.GET.get("person"))
     form = RightsRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if chosen is None:
