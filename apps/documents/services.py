@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.agencies.actor import Actor, actor_require_writer
-from apps.agencies.models import Membership, Role
+from apps.agencies.models import Role
+from apps.agencies.selectors import member_ids
 from apps.audit.services import access_record
 from apps.cases import policy
 from apps.cases.models import Case, NoteVisibility
@@ -101,11 +102,6 @@ def scan_sweep(*, batch: int = 200) -> int:
                             batch=batch, wait=scan_backoff, publish=scan_publish)
 
 
-def _admins(*, agency_id: UUID) -> list[int]:
-    return list(Membership.objects.active().filter(
-        agency_id=agency_id, role=Role.AGENCY_ADMIN).values_list("user_id", flat=True))
-
-
 def document_scan(*, document_id: UUID | str) -> str:
     """Scan one held document (run by the worker): clean -> served from now on; flagged ->
     moved to quarantine, its uploader and agency admins told (no personal data); scanner not
@@ -148,7 +144,8 @@ def document_scan(*, document_id: UUID | str) -> str:
                                      "scan_signature", "storage_key", "updated_at"])
         access_record(actor=None, object_type="document", object_id=document.pk,
                       case_id=document.case_id, action="quarantine", basis="virus scan")
-        recipients = {document.uploaded_by_id, *_admins(agency_id=document.agency_id)}
+        admins = member_ids(agency_ids=[document.agency_id], roles=(Role.AGENCY_ADMIN,))
+        recipients = {document.uploaded_by_id, *admins}
         notify(recipients=recipients, kind="document_quarantined", target_type="document",
                target_id=document.pk, agency_id=document.agency_id,
                title=f"A file added to case {document.case.reference} was quarantined by the "

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.agencies.actor import Actor, actor_require_writer
+from apps.agencies.selectors import members_by_agency
 from apps.audit.services import access_record
 from apps.cases import policy
 from apps.core.exceptions import ServiceError, TransitionNotAllowed
@@ -47,7 +48,7 @@ def person_correct(*, actor: Actor, person: Person, changes: dict[str, Any],
     """Correct a person's details, keep the history (the person's change history holds the
     values before and after) and tell every other agency the record was shared with (their
     managers; the notification names no one)."""
-    from apps.agencies.models import Membership, Role
+    from apps.agencies.models import Role
     from apps.notifications.services import notify_agencies
     from apps.people.selectors import person_contact_visible, person_get
 
@@ -87,11 +88,7 @@ def person_correct(*, actor: Actor, person: Person, changes: dict[str, Any],
             corrected_by=actor.user, agencies_told=len(agencies))
         access_record(actor=actor, object_type="person", object_id=locked.pk,
                       action="correct", basis="rectification")
-        managers: dict = {agency_id: [] for agency_id in agencies}
-        for agency_id, user_id in Membership.objects.active().filter(
-                agency_id__in=agencies, role=Role.MANAGER).values_list("agency_id",
-                                                                        "user_id"):
-            managers[agency_id].append(user_id)
+        managers = members_by_agency(agency_ids=agencies, roles=(Role.MANAGER,))
         notify_agencies(recipients_by_agency=managers, kind="person_corrected",
                         target_type="person", target_id=locked.pk,
                         title="A person's details were corrected on a record shared with "

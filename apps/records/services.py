@@ -151,7 +151,8 @@ def retention_sweep(*, now: datetime.datetime | None = None) -> int:
     became due. Cases under a legal hold are left alone."""
     from dateutil.relativedelta import relativedelta as months_delta
 
-    from apps.agencies.models import Membership, Role
+    from apps.agencies.models import Role
+    from apps.agencies.selectors import member_ids
     from apps.cases.models import Case, CaseStatus
     from apps.notifications.services import notify
     from apps.records.models import RetentionReview, ReviewState
@@ -182,10 +183,8 @@ def retention_sweep(*, now: datetime.datetime | None = None) -> int:
             review.rule = due.rule
             review.state = ReviewState.DUE
             review.save()
-            managers = Membership.objects.active().filter(
-                agency_id=case.lead_agency_id, role=Role.MANAGER).values_list("user_id",
-                                                                              flat=True)
-            notify(recipients=list(managers), kind="retention_due", target_type="case",
+            managers = member_ids(agency_ids=[case.lead_agency_id], roles=(Role.MANAGER,))
+            notify(recipients=sorted(managers), kind="retention_due", target_type="case",
                    target_id=case.pk, agency_id=case.lead_agency_id,
                    title=f"Case {case.reference} is due for deletion under its retention rule",
                    url=f"/records/retention/{review.pk}/")
