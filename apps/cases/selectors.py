@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Now
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from apps.agencies.actor import Actor
@@ -32,32 +30,10 @@ from apps.cases.sections import (
 from apps.cases.sizes import probe_share
 from apps.cases.visibility import CaseGrant, case_facts
 from apps.core.pagination import Page, keyset_page
-from apps.core.permissions import permission_id
 from apps.people.models import Relationship
 
 _NARROWED_AWAY = frozenset(
     SECTION_CODENAMES[s] for s in SECTION_CODENAMES if s not in MARAC_ACTIONS_ONLY)
-
-
-def _permission_id(codename: str) -> Subquery:
-    return permission_id(app_label="cases", model="case", codename=codename)
-
-
-def _open_owned_actions(*, agency_id: object) -> Exists:
-    """Open actions on the involvement's case owned by ``agency_id`` (OuterRef: involvement)."""
-    action = apps.get_model("action_plans", "Action")
-    return Exists(action.objects.filter(plan__case=OuterRef("case"), owner_agency_id=agency_id,
-                                        status="open"))
-
-
-def _timed_out(*, actor: Actor, case: object = None) -> QuerySet[Involvement]:
-    """The acting agency's active involvement in the case, once past its ``ends_at`` (a MARAC
-    involvement after its meeting), when the agency owns no open action on the case: ended,
-    even before the sweep (``involvement_expire``) has run. ``case`` defaults to OuterRef."""
-    return Involvement.objects.filter(
-        case=OuterRef("pk") if case is None else case, agency_id=actor.agency_id,
-        ended_at__isnull=True, ends_at__isnull=False, ends_at__lte=Now(),
-    )
 
 
 def _granted(*, actor: Actor, codename: str) -> CaseGrant:

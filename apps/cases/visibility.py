@@ -92,6 +92,7 @@ def _fragments() -> dict[str, str]:
                      f"AND i.{c(inv, 'agency')} = %s AND i.{c(inv, 'ended_at')} IS NULL)"),
         "narrowed": f"NOT EXISTS ({timed_out})",
         "timed_out": f"NOT EXISTS ({timed_out} AND NOT EXISTS ({open_actions}))",
+        # live_emergency_filter (apps/cases/emergency.py) in SQL: not ended, not yet expired.
         "emergency": (f"EXISTS (SELECT 1 FROM {t(emergency)} e "
                       f"WHERE e.{c(emergency, 'case')} = {CASE} "
                       f"AND e.{c(emergency, 'user')} = %s AND e.{c(emergency, 'agency')} = %s "
