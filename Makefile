@@ -47,9 +47,13 @@ dev: demo
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# Test files run in parallel, one test database per worker (test_wraparound_gw0, _gw1, ...);
+# TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= auto
+
 test: setup lint
 	$(PY) scripts/check_browser.py
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 
 services: $(STAMP)
 	$(PY) -m config.embedded start

@@ -9,6 +9,7 @@ takes well under a second. ``python -m config.embedded stop`` stops both.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -25,9 +26,22 @@ REDIS_DIR = DATA_DIR / "redis"
 REDIS_SOCKET = REDIS_DIR / "redis.sock"
 
 
+@contextlib.contextmanager
+def _start_lock(name: str):
+    """Serialise starts across processes (parallel test workers, web and worker starting
+    together): the second waits for the first, then finds the server running."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    with open(DATA_DIR / f".{name}.start.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def database_url() -> str:
     """Start (or reuse) the embedded PostgreSQL server and return its URL."""
-    with warnings.catch_warnings():
+    with _start_lock("pg"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pgserver
 
@@ -56,30 +70,35 @@ def _redis_alive() -> bool:
 def redis_url() -> str:
     """Start (or reuse) the embedded Redis server and return its URL."""
     REDIS_DIR.mkdir(parents=True, exist_ok=True)
-    if not _redis_alive():
-        subprocess.run(  # noqa: S603 - fixed argument list, no shell
-            [
-                str(_redis_binary()),
-                "--port", "0",
-                "--unixsocket", str(REDIS_SOCKET),
-                "--unixsocketperm", "700",
-                "--dir", str(REDIS_DIR),
-                "--dbfilename", "dump.rdb",
-                "--save", "60 1",
-                "--appendonly", "no",
-                "--daemonize", "yes",
-                "--pidfile", str(REDIS_DIR / "redis.pid"),
-                "--logfile", str(REDIS_DIR / "redis.log"),
-            ],
-            check=True,
-        )
-        for _ in range(100):
-            if _redis_alive():
-                break
-            time.sleep(0.05)
-        else:  # pragma: no cover - only when the binary cannot start
-            raise RuntimeError(f"embedded Redis did not start; see {REDIS_DIR / 'redis.log'}")
+    with _start_lock("redis"):
+        if not _redis_alive():
+            _redis_start()
     return f"redis+socket://{REDIS_SOCKET}"
+
+
+def _redis_start() -> None:
+    subprocess.run(  # noqa: S603 - fixed argument list, no shell
+        [
+            str(_redis_binary()),
+            "--port", "0",
+            "--unixsocket", str(REDIS_SOCKET),
+            "--unixsocketperm", "700",
+            "--dir", str(REDIS_DIR),
+            "--dbfilename", "dump.rdb",
+            "--save", "60 1",
+            "--appendonly", "no",
+            "--daemonize", "yes",
+            "--pidfile", str(REDIS_DIR / "redis.pid"),
+            "--logfile", str(REDIS_DIR / "redis.log"),
+        ],
+        check=True,
+    )
+    for _ in range(100):
+        if _redis_alive():
+            break
+        time.sleep(0.05)
+    else:  # pragma: no cover - only when the binary cannot start
+        raise RuntimeError(f"embedded Redis did not start; see {REDIS_DIR / 'redis.log'}")
 
 
 class PrivateRedis:

@@ -109,22 +109,17 @@ def case_access(*, actor: Actor, case: Case) -> tuple[frozenset[str], Visible]:
     return held, Visible({SECTION_BY_CODENAME[c] for c in held if c in SECTION_BY_CODENAME})
 
 
-def cases_mark_sections(*, actor: Actor | None, cases: list[Case],
-                        sections: tuple[str, ...] = (Section.RISK, Section.CHRONOLOGY)) -> None:
-    """Set ``shows_<section>`` on a page of cases the actor sees, for list views that show a
-    risk level or a summary: one query for the whole page, so a list never shows what the
-    case page would hide."""
-    names = [f"shows_{section}" for section in sections]
-    shown: dict = {}
-    if cases and actor is not None:
-        rows = Case.objects.filter(pk__in=[case.pk for case in cases]).annotate(**{
-            name: _granted(actor=actor, codename=SECTION_CODENAMES[section])
-            for name, section in zip(names, sections, strict=True)})
-        shown = {row[0]: row[1:] for row in rows.values_list("pk", *names)}
-    for case in cases:
-        flags = shown.get(case.pk, (False,) * len(names))
-        for name, flag in zip(names, flags, strict=True):
-            setattr(case, name, bool(flag))
+def case_list_marked(*, actor: Actor | None, cases: QuerySet[Case],
+                     sections: tuple[str, ...] = (Section.RISK, Section.CHRONOLOGY),
+                     ) -> QuerySet[Case]:
+    """``cases`` with ``shows_<section>`` on each row: whether that section is shared with
+    the actor, for list views that show a risk level or a summary, so a list never shows
+    what the case page would hide. The marks are part of the list's own query: PostgreSQL
+    evaluates them after ORDER BY and LIMIT, for the rows of the page only."""
+    if actor is None:
+        return cases
+    return cases.annotate(**{f"shows_{section}": _granted(
+        actor=actor, codename=SECTION_CODENAMES[section]) for section in sections})
 
 
 @dataclass(frozen=True)
@@ -158,12 +153,11 @@ def case_list_filtered(*, actor: Actor | None, filters: MyWorkFilters) -> QueryS
 def my_work(*, actor: Actor | None, filters: MyWorkFilters, cursor: str | None = None,
             page_size: int = 25) -> Page:
     """The acting agency's cases, most recently active first, by keyset pagination. Each row
-    carries ``shows_risk``: whether the risk section is shared with the actor (one query for
-    the page, so a list never shows a risk level its case page would hide)."""
-    page = keyset_page(case_list_filtered(actor=actor, filters=filters),
-                       ordering=MY_WORK_ORDERING, cursor=cursor, page_size=page_size)
-    cases_mark_sections(actor=actor, cases=page.items, sections=(Section.RISK,))
-    return page
+    carries ``shows_risk``: whether the risk section is shared with the actor (in the same
+    query, so a list never shows a risk level its case page would hide)."""
+    cases = case_list_marked(actor=actor, cases=case_list_filtered(actor=actor, filters=filters),
+                             sections=(Section.RISK,))
+    return keyset_page(cases, ordering=MY_WORK_ORDERING, cursor=cursor, page_size=page_size)
 
 
 def note_list(*, actor: Actor, case: Case) -> QuerySet[CaseNote]:

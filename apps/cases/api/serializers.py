@@ -74,7 +74,7 @@ class CaseSerializer(serializers.ModelSerializer):
         visible = self.context.get("visible")
         if isinstance(visible, Visible):
             return set(visible.sections)
-        # Lists: marked by cases.selectors.cases_mark_sections.
+        # Lists: marked by cases.selectors.case_list_marked.
         shown = {Section.IDENTITY}
         if getattr(case, "shows_risk", False):
             shown.add(Section.RISK)

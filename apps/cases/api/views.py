@@ -54,13 +54,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGeneri
 
     def selector_queryset(self, actor: Actor | None) -> QuerySet[Case]:
         if self.action == "list":  # the same selector and filters as My work
-            return selectors.case_list_filtered(actor=actor, filters=self._filters())
+            return selectors.case_list_marked(actor=actor, cases=selectors.case_list_filtered(
+                actor=actor, filters=self._filters()))
         return selectors.case_list(actor=actor).select_related("subject", "lead_agency")
-
-    def paginate_queryset(self, queryset: QuerySet[Case]) -> list[Case] | None:
-        page = super().paginate_queryset(queryset)
-        selectors.cases_mark_sections(actor=self.actor, cases=page or [])
-        return page
 
     def _filters(self) -> selectors.MyWorkFilters:
         filters = CaseFilterSerializer(data=self.request.query_params)
