@@ -97,14 +97,14 @@ def _marker() -> dict | None:
 
 # --- who is measured -------------------------------------------------------------------------
 
-def bench_actor(agency_number: int):
+def bench_actor(agency_number: int, *, nth: int = 0):
     from apps.agencies.actor import Actor
     from apps.agencies.models import Membership
     from bench.load import agency_uuid
 
     membership = (Membership.objects.active().select_related("user", "agency")
                   .filter(agency_id=agency_uuid(agency_number), role="practitioner")
-                  .order_by("user_id").first())
+                  .order_by("user_id")[nth])
     return Actor(user=membership.user, membership=membership)
 
 
@@ -133,6 +133,23 @@ def measure_reports(number: int, label: str, args) -> list[dict]:
                "server": measure_page(api if spec.api else browser, spec, args.requests,
                                       args.budget),
                "sql_bound": measure_sql(spec.bound_sql, spec.bound_params, args.requests)}
+        row["ratio_to_sql"] = row["server"]["p95_ms"] / max(row["sql_bound"]["p95_ms"], 1e-3)
+        rows.append(row)
+        _print_row(row)
+    return rows
+
+
+def measure_heavy(actor, number: int, args) -> list[dict]:
+    from bench.heavy import heavy_specs
+
+    outside_rotation = visible_case_ids(actor, count=60)[-1]  # not among the case page's 50
+    rows = []
+    for who, spec in heavy_specs(author=actor, backlog=bench_actor(number, nth=1),
+                                 case_id=outside_rotation):
+        browser, _api = clients_for(who)
+        row = {"page": spec.name, "agency": "largest",
+               "server": measure_page(browser, spec, args.requests, args.budget)}
+        row["sql_bound"] = measure_sql(spec.bound_sql, spec.bound_params, args.requests)
         row["ratio_to_sql"] = row["server"]["p95_ms"] / max(row["sql_bound"]["p95_ms"], 1e-3)
         rows.append(row)
         _print_row(row)
@@ -453,6 +470,8 @@ def run(args) -> dict:
                 plans.setdefault(label, {})[spec.name] = plan_text(spec.main_query())
             pages.append(row)
             _print_row(row)
+        if label == "largest":  # a 200-note case, a colleague with 40,000 unread notices
+            pages += measure_heavy(actor, number, args)
         pages += measure_reports(number, label, args)  # apps/insight: a manager's reports
     results["pages"] = pages
     results["explain"] = {label: {k: v for k, v in p.items() if k != "guardian"}
@@ -466,6 +485,14 @@ def run(args) -> dict:
     print("\nNotification delivery, one worker")
     results["delivery"] = measure_delivery(args.redis_url, args.deliveries)
     print(f"  {results['delivery']}")
+    if args.load_seconds:
+        from bench.loadtest import run_load
+
+        chosen = [(label, number) for label, number in MEASURED_AGENCIES
+                  if not args.agencies or label in args.agencies.split(",")]
+        results["load"] = run_load(agencies=chosen, rate=args.load_rate,
+                                   seconds=args.load_seconds, clients=args.load_clients,
+                                   workers=args.load_workers)
     return results
 
 
@@ -499,6 +526,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agencies", default="",
                         help="only these sizes, e.g. largest,smallest (default: all)")
     parser.add_argument("--explain", action="store_true", help="keep EXPLAIN ANALYZE plans")
+    parser.add_argument("--load-seconds", type=float, default=60.0,
+                        help="length of each load-test phase (0: no load test)")
+    parser.add_argument("--load-rate", type=float, default=20.0,
+                        help="open-loop arrivals per second of mixed traffic")
+    parser.add_argument("--load-clients", type=int, default=16,
+                        help="closed-loop concurrent users, for the most the box serves")
+    parser.add_argument("--load-workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--json", default=str(ROOT / "bench-results.json"))
     args = parser.parse_args(argv)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
