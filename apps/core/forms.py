@@ -73,9 +73,9 @@ _CHOOSING = (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField, form
 
 
 def _is_default(field: forms.Field, key: str) -> bool:
-    message = field.error_messages.get(key)
-    return message is None or str(message) == _DEFAULTS.get(key) or (
-        key == "max_length" and "Ensure this value has at most" in str(message))
+    message = str(field.error_messages.get(key) or "")
+    return not message or message == _DEFAULTS.get(key) or message.startswith(
+        ("Ensure this value has at most", "Select a valid choice"))
 
 
 def govuk_field(field: forms.Field, name: str) -> None:
@@ -106,8 +106,24 @@ class GovukFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._govuk_done: set[int] = set()
+        self._govuk_fields()
+
+    def _govuk_fields(self) -> None:
+        """Also for fields a form adds in its own ``__init__`` (after this one's): run again
+        before validating and rendering, once per field."""
         for name, field in self.fields.items():
-            govuk_field(field, name)
+            if id(field) not in self._govuk_done:
+                govuk_field(field, name)
+                self._govuk_done.add(id(field))
+
+    def full_clean(self) -> None:
+        self._govuk_fields()
+        super().full_clean()
+
+    def __getitem__(self, name: str) -> forms.BoundField:
+        self._govuk_fields()
+        return super().__getitem__(name)
 
 
 class Form(GovukFormMixin, forms.Form):
