@@ -107,3 +107,15 @@ class PersonSearchForm(Form):
 
 class OpenCaseForm(CaseFieldsMixin):
     pass
+
+
+class SamePersonForm(Form):
+    """Link two records as the same person, or merge the other into this one."""
+
+    reason = TextField(name="Reason", label="Why are these records the same person?",
+                       error_messages={"required": "Explain why these records are the same "
+                                                   "person."})
+    date_of_birth_reason = TextField(
+        name="Date of birth reason",
+        label="If the dates of birth differ, which is right and why? (needed to merge)",
+        required=False)
