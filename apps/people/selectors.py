@@ -210,6 +210,13 @@ def person_link_get(*, actor: Actor, link_id: UUID | str):
         raise Http404("No such link") from exc
 
 
+def person_merge_list(*, actor: Actor | None) -> QuerySet:
+    """Merges into records the actor may see."""
+    from apps.people.models import PersonMerge
+
+    return PersonMerge.objects.filter(survivor__in=person_list(actor=actor))
+
+
 def person_merged_from(*, person: Person) -> list:
     """The merges into this record (the tombstones it absorbed), newest first."""
     from apps.people.models import PersonMerge
