@@ -161,6 +161,25 @@ def person_matches(*, actor: Actor, given_name: str, family_name: str,
     return found[:limit]
 
 
+def person_survivor(*, actor: Actor | None, person_id: UUID | str) -> Person | None:
+    """For the id of a merged record: the record it was merged into (following later merges),
+    when the actor may see it; else None."""
+    try:
+        target = Person.objects.filter(pk=person_id).values_list("merged_into_id",
+                                                                 flat=True).first()
+    except (ValueError, TypeError):
+        return None
+    for _ in range(10):  # a record merged into one that was merged in turn
+        if target is None:
+            return None
+        following = Person.objects.filter(pk=target).values_list("merged_into_id",
+                                                                 flat=True).first()
+        if following is None:
+            return person_list(actor=actor).filter(pk=target).first()
+        target = following
+    return None
+
+
 def person_find_duplicates(*, actor: Actor, given_name: str, family_name: str,
                            date_of_birth: date | None, postcode: str = "") -> list[Person]:
     """The likely matches offered before a person is created (``person_matches``)."""

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -78,7 +78,14 @@ def _detail_context(request: HttpRequest, person: Person, form: OpenCaseForm) ->
 
 @actor_required
 def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
-    person = selectors.person_get(actor=request.actor, person_id=person_id)
+    """A person's page; the id of a merged record leads to the record it was merged into."""
+    try:
+        person = selectors.person_get(actor=request.actor, person_id=person_id)
+    except Http404:
+        survivor = selectors.person_survivor(actor=request.actor, person_id=person_id)
+        if survivor is None:
+            raise
+        return redirect("people:detail", person_id=survivor.pk)
     access_record(actor=request.actor, object_type="person", object_id=person.pk, action="view")
     return render(request, "people/person_detail.html",
                   _detail_context(request, person, OpenCaseForm()))

@@ -175,6 +175,12 @@ def test_a_merge_keeps_every_case_note_and_consent_and_the_audit(world):
     assert second not in person_list(actor=actor)  # the tombstone is no longer listed
     page = client.get(reverse("people:detail", args=[first.pk])).content.decode()
     assert "Merged into this record" in page
+    # the merged record's old address leads to the survivor; for an outsider it does not exist
+    response = client.get(reverse("people:detail", args=[second.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people:detail", args=[first.pk])
+    assert client_for(world.outsider_manager).get(
+        reverse("people:detail", args=[second.pk])).status_code == 404
 
 
 def _snapshot():
