@@ -4,16 +4,17 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from apps.agencies.models import Membership
+from apps.core.forms import Form, GovukFormMixin
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(GovukFormMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password.",
         "inactive": "This account is not active.",
     }
 
 
-class SwitchAgencyForm(forms.Form):
+class SwitchAgencyForm(Form):
     membership = forms.ChoiceField(label="Which agency are you acting for?",
                                    widget=forms.RadioSelect)
 
@@ -24,7 +25,7 @@ class SwitchAgencyForm(forms.Form):
         ]
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(Form):
     name = forms.CharField(label="Token name", max_length=100,
                            help_text="For example, the name of the system that will use it.")
     membership = forms.ChoiceField(label="Acts for", widget=forms.RadioSelect)
@@ -38,7 +39,7 @@ class ApiTokenForm(forms.Form):
             self.fields["membership"].initial = str(memberships[0].pk)
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     token = forms.CharField(label="Code", max_length=20,
                             help_text="The 6-digit code from your authenticator app, "
                                       "or one of your backup codes.",

@@ -4,10 +4,10 @@ from django import forms
 
 from apps.action_plans.models import Priority
 from apps.core.date_input import DateInputField
-from apps.core.forms import TextField
+from apps.core.forms import Form, TextField
 
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     description = TextField(label="Action",
                             error_messages={"required": "Describe the action."})
     owner_agency = forms.ChoiceField(label="Owner agency",
@@ -49,13 +49,13 @@ class ActionForm(forms.Form):
                 "priority": data["priority"]}
 
 
-class WishesForm(forms.Form):
+class WishesForm(Form):
     what_person_wants = TextField(name="What the person wants",
                                   label="What the person wants, in their own words",
                                   required=False)
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     outcome = forms.ChoiceField(label="Outcome", widget=forms.RadioSelect, choices=[
         ("done", "Done"), ("cancelled", "Cancelled: circumstances changed")],
         error_messages={"required": "Choose done or cancelled."})

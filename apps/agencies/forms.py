@@ -4,9 +4,10 @@ from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from apps.agencies.models import Role
+from apps.core.forms import Form
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(Form):
     """Create a new account in the acting agency."""
 
     username = forms.CharField(label="Username", max_length=150,
@@ -21,7 +22,7 @@ class MemberAddForm(forms.Form):
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
 
 
-class MemberRequestForm(forms.Form):
+class MemberRequestForm(Form):
     """Ask to add someone who already has an account (with another agency)."""
 
     username = forms.CharField(label="Their username", max_length=150,
@@ -32,10 +33,10 @@ class MemberRequestForm(forms.Form):
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
 
 
-class SecondmentDecisionForm(forms.Form):
+class SecondmentDecisionForm(Form):
     secondment = forms.UUIDField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[("accept", "Accept"), ("refuse", "Refuse")])
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect)

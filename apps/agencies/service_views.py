@@ -18,12 +18,12 @@ from apps.agencies.models import AgencyKind, Need, Service
 from apps.agencies.service_selectors import service_get, service_list, service_list_for_admin
 from apps.agencies.service_services import service_create, service_update
 from apps.core.exceptions import ServiceError
-from apps.core.forms import add_service_error
+from apps.core.forms import Form, add_service_error
 
 RESULTS_LIMIT = 100
 
 
-class ServiceSearchForm(forms.Form):
+class ServiceSearchForm(Form):
     q = forms.CharField(label="Search", required=False, max_length=100,
                         help_text="Words in the name, description, eligibility or agency.")
     need = forms.ChoiceField(label="Need", required=False,
@@ -35,7 +35,7 @@ class ServiceSearchForm(forms.Form):
                                    required=False)
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(Form):
     name = forms.CharField(label="Name", max_length=200,
                            error_messages={"required": "Enter the service's name."})
     description = forms.CharField(label="Description", widget=forms.Textarea, required=False,

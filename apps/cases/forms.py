@@ -7,7 +7,7 @@ from apps.agencies.models import Agency
 from apps.cases.models import CasePersonRole, CaseStatus, NoteKind, NoteVisibility, RiskLevel
 from apps.cases.sections import WorksWith
 from apps.consent.forms import SharingBasisFields
-from apps.core.forms import TextField
+from apps.core.forms import Form, TextField
 from apps.people.forms import PersonDetailsForm
 from apps.people.models import Person, RelationshipKind
 
@@ -15,7 +15,7 @@ NOTE_KINDS = [(k.value, k.label) for k in NoteKind if k != NoteKind.SYSTEM]
 LINKED_ROLES = [(r.value, r.label) for r in CasePersonRole if r != CasePersonRole.SUBJECT]
 
 
-class MyWorkFilterForm(forms.Form):
+class MyWorkFilterForm(Form):
     status = forms.ChoiceField(label="Status", required=False,
                                choices=[("", "Any status"), *CaseStatus.choices])
     risk_level = forms.ChoiceField(label="Risk level", required=False,
@@ -24,7 +24,7 @@ class MyWorkFilterForm(forms.Form):
                                         required=False)
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     text = TextField(label="Note",
                      error_messages={"required": "Enter the note."})
     kind = forms.ChoiceField(label="Kind of note", choices=NOTE_KINDS, initial=NoteKind.NOTE)
@@ -32,7 +32,7 @@ class NoteForm(forms.Form):
                                    choices=NoteVisibility.choices, initial=NoteVisibility.SHARED)
 
 
-class CaseEditForm(forms.Form):
+class CaseEditForm(Form):
     status = forms.ChoiceField(label="Status", choices=CaseStatus.choices)
     risk_level = forms.ChoiceField(label="Risk level", choices=RiskLevel.choices)
     summary = TextField(label="Summary", required=False)
@@ -66,12 +66,12 @@ class InvolvementForm(SharingBasisFields):
         self.fields["agency"].queryset = agencies
 
 
-class InvolvementEndForm(forms.Form):
+class InvolvementEndForm(Form):
     reason = TextField(name="Reason", label="Why is this involvement ending?",
                        error_messages={"required": "Enter why the involvement is ending."})
 
 
-class KeyWorkerForm(forms.Form):
+class KeyWorkerForm(Form):
     key_worker = forms.ModelChoiceField(label="Key worker", queryset=None, required=False,
                                         empty_label="No key worker")
 
@@ -82,7 +82,7 @@ class KeyWorkerForm(forms.Form):
             lambda u: u.get_full_name() or u.username)
 
 
-class CaseRoleFields(forms.Form):
+class CaseRoleFields(Form):
     role = forms.ChoiceField(label="Their role in the case", choices=LINKED_ROLES,
                              widget=forms.RadioSelect,
                              error_messages={"required": "Choose the person's role in the case.",
@@ -114,7 +114,7 @@ class CaseExistingPersonForm(CaseRoleFields):
         self.fields["person"].queryset = people
 
 
-class InvolvementScopeForm(forms.Form):
+class InvolvementScopeForm(Form):
     """What an involved agency may see: the sections its purpose allows, with a reason."""
 
     sections = forms.MultipleChoiceField(

@@ -405,3 +405,22 @@ def require_hold(*, actor: Actor | None, lead_agency_id: object, hide: bool = Fa
 def require_set_retention_rules(*, actor: Actor | None, hide: bool = False) -> None:
     if not may_set_retention_rules(actor=actor):
         _refuse("Only your agency's admin can set retention rules.", hide=hide)
+
+
+# People: one person, two records -----------------------------------------------------------
+
+
+def may_link_people(*, actor: Actor | None, responsible: list[set]) -> bool:
+    """Link two person records as the same person, undo a link, or merge them: a manager of an
+    agency answerable for every record involved: the agency that recorded it or the lead
+    agency of an open case about the person (``people.selectors.person_responsible_agency_ids``
+    gives ``responsible``, one set per record)."""
+    return (is_writer(actor=actor) and actor.role == Role.MANAGER and bool(responsible)
+            and all(actor.agency_id in agencies for agencies in responsible))
+
+
+def require_link_people(*, actor: Actor | None, responsible: list[set],
+                        hide: bool = False) -> None:
+    if not may_link_people(actor=actor, responsible=responsible):
+        _refuse("Only a manager of the lead agency of both records can link or merge them.",
+                hide=hide)

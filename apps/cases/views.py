@@ -128,7 +128,8 @@ def person_add(request: HttpRequest, case_id: str) -> HttpResponse:
         if not data["confirm_new"]:
             duplicates = person_find_duplicates(
                 actor=request.actor, given_name=data["given_name"],
-                family_name=data["family_name"], date_of_birth=data["date_of_birth"])
+                family_name=data["family_name"], date_of_birth=data["date_of_birth"],
+                postcode=data.get("postcode") or "")
         if not duplicates:
             try:
                 services.case_person_create(

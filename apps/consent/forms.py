@@ -12,10 +12,10 @@ from apps.consent.models import (
     SharingPurpose,
 )
 from apps.core.date_input import DateInputField
-from apps.core.forms import TextField
+from apps.core.forms import Form, TextField
 
 
-class DsaForm(forms.Form):
+class DsaForm(Form):
     title = forms.CharField(label="Title", max_length=200,
                             error_messages={"required": "Enter a title."})
     purpose = TextField(label="Purpose of sharing",
@@ -51,18 +51,18 @@ class DsaForm(forms.Form):
             pk=exclude_agency_id).order_by("name")
 
 
-class TerminateForm(forms.Form):
+class TerminateForm(Form):
     reason = TextField(name="Reason", label="Why is the agreement being terminated?",
                        error_messages={"required": "Enter why the agreement is being "
                                                    "terminated."})
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     given_by = forms.ChoiceField(label="Who gave consent", widget=forms.RadioSelect,
                                  choices=ConsentGivenBy.choices,
                                  error_messages={"required": "Select who gave consent."})
     given_on = DateInputField(kind="event", label="Date consent was given",
-                              error_messages={"required": "Enter the date consent was given"})
+                              error_messages={"required": "Enter the date consent was given."})
     method = forms.ChoiceField(label="How consent was given", widget=forms.RadioSelect,
                                choices=ConsentMethod.choices,
                                error_messages={"required": "Select how consent was given."})
@@ -81,12 +81,12 @@ class ConsentForm(forms.Form):
                                  error_messages={"required": "Enter the review date"})
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     note = TextField(label="Note about the withdrawal",
                      error_messages={"required": "Enter a note about the withdrawal."})
 
 
-class EmergencyAccessForm(forms.Form):
+class EmergencyAccessForm(Form):
     case_reference = forms.CharField(label="Case reference", max_length=20,
                                      help_text="For example, NB-000123",
                                      error_messages={"required": "Enter the case reference."})
@@ -96,7 +96,7 @@ class EmergencyAccessForm(forms.Form):
                        error_messages={"required": "Explain the emergency."})
 
 
-class SharingPolicyForm(forms.Form):
+class SharingPolicyForm(Form):
     without_consent_needs_approval = forms.BooleanField(
         label="Sharing without consent needs a manager's approval first", required=False,
         help_text="When ticked, a practitioner's decision to share without consent is held "
@@ -106,7 +106,7 @@ class SharingPolicyForm(forms.Form):
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class SharingBasisFields(forms.Form):
+class SharingBasisFields(Form):
     """The structured basis for a share, one set of fields wherever information goes to
     another agency (referrals, involvements). ``basis()`` gives ``sharing_basis_create``'s
     arguments, or None when no basis was chosen."""
@@ -128,6 +128,26 @@ class SharingBasisFields(forms.Form):
         choices=[("", "Choose a lawful basis"), *LawfulBasis.choices])
     justification = TextField(name="Justification", label="Why are you sharing without consent?",
                               required=False)
+
+    def clean(self) -> dict:
+        """Every missing part of the chosen basis at once (``sharing_basis_create`` checks the
+        same again): who consented and when, or the lawful basis and why; and why the person
+        was not told."""
+        data = super().clean()
+        kind = data.get("sharing_kind")
+        needed: dict[str, str] = {}
+        if kind == BasisKind.CONSENT:
+            needed = {"consent_given_by": "Select who gave consent.",
+                      "consent_given_on": "Enter the date consent was given."}
+        elif kind == BasisKind.LAWFUL_BASIS:
+            needed = {"lawful_basis": "Select the lawful basis for sharing without consent.",
+                      "justification": "Explain why you are sharing without consent."}
+        if data.get("person_told") == "no":
+            needed["not_told_reason"] = "Explain why the person has not been told."
+        for name, message in needed.items():
+            if name not in self.errors and not data.get(name):
+                self.add_error(name, message)
+        return data
 
     def basis(self) -> dict | None:
         data = self.cleaned_data

@@ -15,6 +15,8 @@ from django.utils.deconstruct import deconstructible
 
 # Free text: notes, summaries, reasons, justifications, minutes, research, outcomes.
 TEXT_MAX_LENGTH = 10_000
+# A one-line answer with no limit of its own (a search, a title, a reference): at most this.
+LINE_MAX_LENGTH = 200
 # Dates of birth: not in the future, not before this.
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 # Planned dates (due, review, end, meeting): not before this, at most this many years ahead.

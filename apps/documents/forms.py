@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 
 from apps.cases.models import NoteVisibility
+from apps.core.forms import Form
 from apps.documents.checks import ALLOWED_WORDS, human_size, max_bytes
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(Form):
     title = forms.CharField(label="What is this document?", max_length=200,
                             help_text="For example, \"Signed consent form\" or \"GP letter\".",
                             error_messages={"required": "Enter what the document is.",

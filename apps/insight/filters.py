@@ -16,6 +16,7 @@ from django.utils import timezone
 from apps.agencies.actor import Actor
 from apps.agencies.models import Agency, AgencyKind, Service, Team
 from apps.core.date_input import DateInputField
+from apps.core.forms import Form
 from apps.insight.scope import OWN, report_scopes
 
 MAX_PERIOD_DAYS = 3 * 366
@@ -68,7 +69,7 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
     return datetime.date(year, month, 1), today
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(Form):
     scope = forms.ChoiceField(label="Whose figures", required=False)
     date_from = DateInputField(kind="event", name="Start date", label="From", required=False)
     date_to = DateInputField(kind="event", name="End date", label="To", required=False)

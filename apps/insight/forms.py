@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from apps.core.forms import Form
 from apps.insight.equality import OUTCOME_CHOICES
 from apps.insight.filters import ReportFilterForm
 from apps.insight.marac_return import current_quarter, quarter_parse
@@ -14,7 +15,7 @@ class EqualityForm(ReportFilterForm):
     field_order = ["outcome"]
 
 
-class MaracReturnForm(forms.Form):
+class MaracReturnForm(Form):
     area = forms.ChoiceField(label="MARAC area", required=False,
                              error_messages={"invalid_choice": "Select an area you "
                                                                "coordinate."})

@@ -6,12 +6,12 @@ from apps.cases.models import RiskLevel
 from apps.consent.models import LawfulBasis
 from apps.core.date_input import DateInputField, DateTimeInputField
 from apps.core.dates import format_datetime
-from apps.core.forms import TextField
+from apps.core.forms import Form, TextField
 from apps.marac import dash
 from apps.marac.models import AttendanceStatus, MaracArea, RouteDecision
 
 
-class ChecklistForm(forms.Form):
+class ChecklistForm(Form):
     """The 24 DASH questions (yes / no / not known, each with an optional note)."""
 
     area = forms.ModelChoiceField(label="MARAC area", queryset=MaracArea.objects.none(),
@@ -53,7 +53,7 @@ class ChecklistForm(forms.Form):
         return {key: self.cleaned_data.get(f"{key}_note", "") for key in dash.QUESTION_KEYS}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(
         label="Your decision", widget=forms.RadioSelect,
         choices=[(RouteDecision.REFER, RouteDecision.REFER.label),
@@ -63,7 +63,7 @@ class DecisionForm(forms.Form):
                        error_messages={"required": "Give the reason for your decision."})
 
 
-class MaracReferralForm(forms.Form):
+class MaracReferralForm(Form):
     route = forms.ChoiceField(label="Route to MARAC", widget=forms.RadioSelect, choices=(),
                               error_messages={"required": "Choose the route to MARAC."})
     reason = TextField(name="Reason", label="Anything the checklist does not say (optional)",
@@ -91,7 +91,7 @@ class MaracReferralForm(forms.Form):
             self.fields["route"].initial = routes[0]
 
 
-class ListForm(forms.Form):
+class ListForm(Form):
     meeting = forms.ModelChoiceField(label="Meeting", queryset=None, empty_label=None,
                                      error_messages={"required": "Choose a meeting."})
 
@@ -102,13 +102,13 @@ class ListForm(forms.Form):
             lambda m: format_datetime(m.starts_at) + (f", {m.location}" if m.location else ""))
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = TextField(name="Reason", label="Why are you returning this referral?",
                        error_messages={"required": "Give the reason for returning the "
                                                    "referral."})
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     area = forms.ModelChoiceField(label="MARAC area", queryset=None, empty_label=None)
     starts_at = DateTimeInputField(kind="planned", name="Date and time of the meeting",
                                    label="Date and time",
@@ -122,7 +122,7 @@ class MeetingForm(forms.Form):
         self.fields["area"].queryset = areas
 
 
-class ResearchForm(forms.Form):
+class ResearchForm(Form):
     text = TextField(
         label="What your agency holds that is relevant and proportionate",
         required=False,
@@ -130,7 +130,7 @@ class ResearchForm(forms.Form):
     nothing_held = forms.BooleanField(label="My agency holds nothing relevant", required=False)
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(Form):
     minutes = TextField(label="Minutes",
                         error_messages={"required": "Enter the minutes for this case."})
     risk_confirmed = forms.ChoiceField(
@@ -139,7 +139,7 @@ class MinutesForm(forms.Form):
         error_messages={"required": "Choose the risk level the meeting confirmed."})
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(Form):
     confidentiality_read = forms.BooleanField(
         label="The confidentiality statement was read and agreed", required=False)
 
@@ -163,7 +163,7 @@ class AttendanceForm(forms.Form):
                 for agency, status, rep in self.agency_rows}
 
 
-class AreaForm(forms.Form):
+class AreaForm(Form):
     meeting_frequency_days = forms.IntegerField(label="Days between meetings", min_value=1,
                                                 max_value=365)
     high_risk_threshold = forms.IntegerField(

@@ -12,12 +12,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import ServiceError
-from apps.core.forms import add_service_error
+from apps.core.forms import Form, add_service_error
 from apps.notifications import selectors, services
 from apps.notifications.models import EmailMode
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(Form):
     email_mode = forms.ChoiceField(
         label="Email me about notifications", choices=EmailMode.choices,
         widget=forms.RadioSelect,

@@ -6,7 +6,7 @@ from django import forms
 
 from apps.cases.models import RiskLevel
 from apps.core.date_input import DateInputField
-from apps.core.forms import TextField
+from apps.core.forms import Form, ModelForm, TextField
 from apps.people.models import Person
 
 MONITORING_FIELDS = ("ethnic_group", "disabled", "sexual_orientation")
@@ -19,7 +19,7 @@ PERSON_FIELDS = [
 ]
 
 
-class PersonDetailsForm(forms.ModelForm):
+class PersonDetailsForm(ModelForm):
     """Everything recorded about a person (names, equality monitoring, address, safe contact)."""
 
     date_of_birth = DateInputField(kind="birth", name="Date of birth",
@@ -78,7 +78,7 @@ class PersonDetailsForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
 
 
-class CaseFieldsMixin(forms.Form):
+class CaseFieldsMixin(Form):
     summary = TextField(name="Summary", label="Why are you opening a case?",
                         required=False,
                         help_text="A short summary other agencies will see if involved.")
@@ -100,10 +100,22 @@ class PersonForm(PersonDetailsForm, CaseFieldsMixin):
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(Form):
     q = forms.CharField(label="Search by name", required=False, max_length=100)
     after = forms.CharField(required=False, widget=forms.HiddenInput)  # an opaque cursor
 
 
 class OpenCaseForm(CaseFieldsMixin):
     pass
+
+
+class SamePersonForm(Form):
+    """Link two records as the same person, or merge the other into this one."""
+
+    reason = TextField(name="Reason", label="Why are these records the same person?",
+                       error_messages={"required": "Explain why these records are the same "
+                                                   "person."})
+    date_of_birth_reason = TextField(
+        name="Date of birth reason",
+        label="If the dates of birth differ, which is right and why? (needed to merge)",
+        required=False)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from apps.audit.history import track_changes
@@ -79,6 +80,14 @@ class Person(TimestampedModel):
     created_by_agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, related_name="+"
     )
+    # Match keys (apps/people/matching.py), kept in step with the names and postcode by save().
+    given_name_key = models.CharField(max_length=8, blank=True, default="", editable=False)
+    family_name_key = models.CharField(max_length=8, blank=True, default="", editable=False)
+    postcode_key = models.CharField(max_length=10, blank=True, default="", editable=False)
+    # A merged record is a tombstone pointing at the record it was merged into.
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="merged_from", editable=False)
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -86,7 +95,27 @@ class Person(TimestampedModel):
         indexes = [
             models.Index(fields=["family_name", "given_name", "date_of_birth"],
                          name="person_name_dob"),
+            models.Index(fields=["family_name_key"], name="person_family_key"),
+            models.Index(fields=["given_name_key"], name="person_given_key"),
+            models.Index(fields=["postcode_key"], name="person_postcode_key",
+                         condition=~models.Q(postcode_key="")),
+            models.Index(fields=["date_of_birth"], name="person_dob"),
         ]
+
+    KEY_SOURCES = {"given_name": "given_name_key", "family_name": "family_name_key",
+                   "postcode": "postcode_key"}
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        from apps.people.matching import name_key, postcode_key
+
+        self.given_name_key = name_key(self.given_name)
+        self.family_name_key = name_key(self.family_name)
+        self.postcode_key = postcode_key(self.postcode)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *(
+                key for source, key in self.KEY_SOURCES.items() if source in update_fields)}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.full_name
@@ -123,3 +152,43 @@ class Relationship(TimestampedModel):
             models.CheckConstraint(condition=~models.Q(person=models.F("other")),
                                    name="relationship_not_self"),
         ]
+
+
+@track_changes()
+class PersonLink(TimestampedModel):
+    """Two records a lead-agency manager has recorded as the same person, without merging
+    them: each record's page points to the other. Undone by ``unlinked_at`` (kept)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="links_from")
+    other = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="links_to")
+    reason = models.TextField()
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    linked_by_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
+                                         related_name="+")
+    unlinked_at = models.DateTimeField(null=True, blank=True)
+    unlinked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "other"], name="person_link_live_unique",
+                                    condition=models.Q(unlinked_at__isnull=True)),
+            models.CheckConstraint(condition=~models.Q(person=models.F("other")),
+                                   name="person_link_not_self"),
+        ]
+
+
+@track_changes()
+class PersonMerge(TimestampedModel):
+    """One merge: ``merged`` became a tombstone of ``survivor``; ``moved`` counts what moved."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_into")
+    merged = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="merge")
+    reason = models.TextField()
+    date_of_birth_reason = models.TextField(blank=True)
+    moved = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    merged_by_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
+                                         related_name="+")

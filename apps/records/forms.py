@@ -3,15 +3,15 @@ from __future__ import annotations
 from django import forms
 
 from apps.core.date_input import DateInputField
-from apps.core.forms import TextField
+from apps.core.forms import Form, TextField
 from apps.records.models import RequesterKind, RightsRequestKind
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(Form):
     q = forms.CharField(label="Search by name", max_length=100, required=False)
 
 
-class SarOpenForm(forms.Form):
+class SarOpenForm(Form):
     person = forms.UUIDField(widget=forms.HiddenInput,
                              error_messages={"required": "Choose the person who asked.",
                                              "invalid": "Choose the person who asked."})
@@ -26,7 +26,7 @@ class SarOpenForm(forms.Form):
         required=False, max_length=2000)
 
 
-class SarReleaseForm(forms.Form):
+class SarReleaseForm(Form):
     note = TextField(label="What was released, and how",
                      help_text="For example, \"Redacted bundle sent by secure email on "
                                "12 December\".",
@@ -34,7 +34,7 @@ class SarReleaseForm(forms.Form):
                      max_length=2000)
 
 
-class RetentionRuleForm(forms.Form):
+class RetentionRuleForm(Form):
     months = forms.IntegerField(label="Keep closed cases for (months)", min_value=1,
                                 max_value=1200,
                                 error_messages={"required": "Enter the number of months.",
@@ -42,20 +42,20 @@ class RetentionRuleForm(forms.Form):
     reason = TextField(label="Why (optional)", required=False, max_length=2000)
 
 
-class AgreementRetentionForm(forms.Form):
+class AgreementRetentionForm(Form):
     months = forms.IntegerField(label="Retention the agreement states (months)", min_value=1,
                                 max_value=1200,
                                 error_messages={"required": "Enter the number of months.",
                                                 "invalid": "Enter a whole number of months."})
 
 
-class RetentionDeleteForm(forms.Form):
+class RetentionDeleteForm(Form):
     confirm = forms.BooleanField(
         label="I confirm the case's personal data should be deleted now",
         error_messages={"required": "Confirm that the personal data should be deleted."})
 
 
-class RetentionExtendForm(forms.Form):
+class RetentionExtendForm(Form):
     months = forms.IntegerField(label="Keep it for another (months)", min_value=1,
                                 max_value=120,
                                 error_messages={"required": "Enter the number of months.",
@@ -64,12 +64,12 @@ class RetentionExtendForm(forms.Form):
                        error_messages={"required": "Say why the case must be kept longer."})
 
 
-class LegalHoldForm(forms.Form):
+class LegalHoldForm(Form):
     reason = TextField(label="Why the case is held", max_length=2000,
                        error_messages={"required": "Say why the case is held."})
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(Form):
     given_name = forms.CharField(label="Given name", max_length=100,
                                  error_messages={"required": "Enter the person's given name."})
     family_name = forms.CharField(label="Family name", max_length=100,
@@ -99,7 +99,7 @@ class CorrectionForm(forms.Form):
                 del self.fields[name]
 
 
-class RightsRequestForm(forms.Form):
+class RightsRequestForm(Form):
     person = forms.UUIDField(widget=forms.HiddenInput,
                              error_messages={"required": "Choose the person who asked.",
                                              "invalid": "Choose the person who asked."})
@@ -113,7 +113,7 @@ class RightsRequestForm(forms.Form):
                         error_messages={"required": "Say what the person asked for."})
 
 
-class RightsDecisionForm(forms.Form):
+class RightsDecisionForm(Form):
     decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[
         ("granted", "Granted"), ("partly", "Partly granted"), ("refused", "Refused")],
         error_messages={"required": "Choose the decision."})

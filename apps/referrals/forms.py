@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from apps.agencies.models import Service
 from apps.consent.forms import SharingBasisFields
-from apps.core.forms import TextField
+from apps.core.forms import Form, TextField
 from apps.referrals.models import DeclineCategory, Urgency
 
 
@@ -44,15 +44,36 @@ class ReferralForm(SharingBasisFields):
         label="What you are sharing", required=False,
         help_text="Filled in from the case summary. The receiving agency sees only this, the "
                   "case reference and the person's name and date of birth until it accepts.")
-    def __init__(self, *args: Any, services: QuerySet[Service], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, services: QuerySet[Service], submitting: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.submitting = submitting
         self.fields["person_told"].label = "Does the person know about this referral?"
         self.fields["sharing_kind"].help_text = (
             "Needed to send the referral; a draft can be saved without it.")
         self.fields["to_service"].queryset = services
 
+    def clean(self) -> dict[str, Any]:
+        """Sending needs a reason, what is shared and a basis (``referral_submit`` checks the
+        same again); all of them are asked for at once, with the basis's own parts."""
+        data = super().clean()
+        if self.submitting:
+            needed = {"reason": "Enter the reason for the referral.",
+                      "shared_information": "Enter what you are sharing with the receiving "
+                                            "agency.",
+                      "sharing_kind": "Record the basis for sharing: consent or a lawful "
+                                      "basis."}
+            for name, message in needed.items():
+                if name not in self.errors and not data.get(name):
+                    self.add_error(name, message)
+            service = data.get("to_service")
+            if service is not None and not service.accepting_referrals:
+                self.add_error("to_service",
+                               f"{service.name} is not accepting referrals at the moment.")
+        return data
 
-class DeclineForm(forms.Form):
+
+class DeclineForm(Form):
     decline_category = forms.ChoiceField(
         label="Why are you declining?", choices=DeclineCategory.choices,
         widget=forms.RadioSelect,
@@ -70,29 +91,29 @@ class DeclineForm(forms.Form):
         self.fields["signpost_service"].queryset = services
 
 
-class InfoRequestForm(forms.Form):
+class InfoRequestForm(Form):
     info_request = TextField(name="Information request", label="What information do you need?",
                              error_messages={"required": "Enter the information you need."})
 
 
-class InfoResponseForm(forms.Form):
+class InfoResponseForm(Form):
     info_response = TextField(label="Your answer",
                               error_messages={"required": "Enter your answer."})
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     withdraw_reason = TextField(name="Reason", label="Why are you withdrawing it? (optional)",
                                 required=False)
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(Form):
     outcome = TextField(label="Outcome",
                         help_text="What your agency did and what happened. The referrer "
                                   "sees this.",
                         error_messages={"required": "Enter the outcome."})
 
 
-class OutgoingFilterForm(forms.Form):
+class OutgoingFilterForm(Form):
     status = forms.ChoiceField(label="Status", required=False, choices=[])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

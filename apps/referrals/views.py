@@ -68,6 +68,7 @@ def referral_new(request: HttpRequest, case_id: str) -> HttpResponse:
     policy.require_refer(actor=request.actor, case=case, hide=True)
     prefill = selectors.referral_prefill(case=case)
     form = ReferralForm(request.POST or None, services=_services_to_refer_to(request),
+                        submitting=request.POST.get("action") == "submit",
                         initial={"shared_information": prefill["shared_information"],
                                  "to_service": request.GET.get("service") or None})
     if request.method == "POST" and form.is_valid():
@@ -109,6 +110,7 @@ def referral_edit(request: HttpRequest, referral_id: str) -> HttpResponse:
     if "edit" not in selectors.referral_capabilities(actor=request.actor, referral=referral):
         raise Http404("No such page")
     form = ReferralForm(request.POST or None, services=_services_to_refer_to(request),
+                        submitting=request.POST.get("action") == "submit",
                         initial=_draft_initial(referral))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

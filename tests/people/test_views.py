@@ -166,7 +166,7 @@ def test_duplicate_check_is_offered_before_creating(world):
     assert "Is this the same person?" in page
     assert response.context["duplicates"] == [existing]
     assert reverse("people:open-case", args=[existing.pk]) in page
-    assert "No, create a new record" in page
+    assert "Not the same person: create anyway" in page
     assert 'name="confirm_new"' in page
     assert Person.objects.count() == 1 and not Case.objects.exists()
 

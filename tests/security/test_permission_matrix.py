@@ -109,6 +109,10 @@ def public(ok: int) -> Rule:
 CONTRIBUTORS = set(ROLES) - {Role.AUDITOR}
 
 
+def _lead_manager(role: str, rel: str, ok: int) -> int:
+    return NO_AGENCY if rel == "ended" else ok if (role, rel) == (Role.MANAGER, "lead") else 404
+
+
 def _partner_admin(role: str, rel: str, ok: int) -> int:
     return NO_AGENCY if rel == "ended" else ok if (role, rel) == (Role.AGENCY_ADMIN,
                                                                   "partner") else 404
@@ -141,6 +145,11 @@ UI: dict[str, tuple[str, Rule]] = {
     "people:create": ("get", anyone(200)),
     "people:detail": ("get", case_bound(200)),
     "people:open-case": ("post", case_bound(400)),
+    # One person, two records (issue 16): a manager of the agency answerable for both records
+    # (Leah and her daughter Ruby, both recorded by the police, which leads the case).
+    "people:same-person": ("get", lambda role, rel: _lead_manager(role, rel, 200)),
+    "people:same-person-decide": ("get", lambda role, rel: _lead_manager(role, rel, 200)),
+    "people:unlink": ("post", lambda role, rel: _lead_manager(role, rel, 302)),
     "agencies:members": ("get", admins_of_own_agency(200)),
     "agencies:member-add": ("get", admins_of_own_agency(200)),
     "agencies:member-request": ("get", admins_of_own_agency(200)),
@@ -392,7 +401,21 @@ def _build() -> World:
     world.objects["sharing_basis_id"] = Referral.objects.filter(
         pk=world.objects["referral_id"]).values_list("sharing_basis_id", flat=True).first()
     world.objects.update(_records_objects(case))
+    world.objects.update(_people_objects(case))
     return world
+
+
+def _people_objects(case: Case) -> dict[str, object]:
+    """Another person on the case (Ruby, Leah's daughter) and a live "same person" link
+    between the two records, made by the police manager (issue 16)."""
+    from apps.people.identity_services import person_link
+    from apps.people.models import Person
+
+    ruby = Person.objects.get(given_name="Ruby", family_name="Fairweather")
+    dean = Person.objects.get(given_name="Dean", family_name="Fairweather")
+    manager = actor_of(Membership.objects.active().get(user__username="sgt.khan"))
+    link = person_link(actor=manager, person=case.subject, other=ruby, reason="Matrix.")
+    return {"other_id": ruby.pk, "link_id": link.pk, "dean_id": dean.pk}
 
 
 def _records_objects(case: Case) -> dict[str, object]:
@@ -679,6 +702,25 @@ API.update({
     ("post", "/api/v1/retention/rule/"): lambda role, rel: (
         400 if role == Role.AGENCY_ADMIN else 403),
 })
+
+
+def _people_api(lead_manager: int) -> Rule:
+    """Link or merge over the API: 404 when a record is not visible; 403 for anyone else who
+    sees both (a practitioner, an auditor, another agency); the lead's manager ``ok``."""
+    def rule(role: str, rel: str) -> int:
+        if rel not in SEES_CASE:
+            return 404
+        return lead_manager if (role, rel) == (Role.MANAGER, "lead") else 403
+    return rule
+
+
+# One person, two records (issue 16). The merge of Leah and Ruby is refused: their dates of
+# birth differ and no reason is given (400, nothing changed).
+API.update({
+    ("post", "/api/v1/person-links/"): _people_api(201),
+    ("post", "/api/v1/person-links/{id}/undo/"): _people_api(200),
+    ("post", "/api/v1/person-merges/"): _people_api(400),
+})
 # Reports (issue 14): the same people as the pages.
 API.update({
     ("get", "/api/v1/reports/funnel/"): reporters(200),
@@ -691,6 +733,12 @@ BODIES: dict[tuple[str, str], Callable[[dict], dict]] = {
     ("post", "/api/v1/cases/"): lambda objects: {
         "subject": str(objects["person_id"]), "summary": "Matrix."},
     ("post", "/api/v1/cases/{case_id}/notes/"): lambda objects: {"text": "Matrix note."},
+    ("post", "/api/v1/person-links/"): lambda objects: {
+        "person": str(objects["person_id"]), "other": str(objects["dean_id"]),
+        "reason": "Matrix."},
+    ("post", "/api/v1/person-merges/"): lambda objects: {
+        "survivor": str(objects["person_id"]), "merged": str(objects["other_id"]),
+        "reason": "Matrix."},
 }
 # Lists that show users their own records about the case (their expired break-glass).
 OWN_RECORDS = {"/api/v1/emergency-accesses/"}
@@ -703,7 +751,7 @@ API_IDS = {"actions": "action_id", "agencies": "agency_id", "cases": "case_id",
            "services": "service_id", "sharing-agreements": "agreement_id",
            "sharing-bases": "sharing_basis_id", "documents": "document_id",
            "subject-access-requests": "sar_id", "reviews": "review_id",
-           "rights-requests": "request_id"}
+           "rights-requests": "request_id", "person-links": "link_id"}
 
 
 def _api_operations() -> set[tuple[str, str]]:

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
+from apps.core.forms import Form
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
-class FeedForm(forms.Form):
+class FeedForm(Form):
     url = forms.URLField(
         label="Web address of the feed", required=False, max_length=500, assume_scheme="https",
         help_text="The address of an Open Referral UK API, for example "
@@ -29,6 +31,6 @@ class FeedForm(forms.Form):
         return data
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(Form):
     overwrite_local_edits = forms.BooleanField(
         label="Replace our changes with the feed\u2019s version", required=False)

@@ -59,7 +59,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         if not confirm_new:
             matches = person_find_duplicates(
                 actor=actor, given_name=data["given_name"], family_name=data["family_name"],
-                date_of_birth=data.get("date_of_birth"))
+                date_of_birth=data.get("date_of_birth"),
+                postcode=data.get("postcode") or "")
             if matches:
                 return Response({
                     "detail": "Someone with these details may already be on record.",
