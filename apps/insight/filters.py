@@ -112,6 +112,10 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args: object, actor: Actor, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["date_from"].help_text = (f"{self.fields['date_from'].help_text}. Figures "
+                                              "count whole months, from the first of this one.")
+        self.fields["date_to"].help_text = (f"{self.fields['date_to'].help_text}. Up to the end "
+                                            "of this month.")
         self.fields["scope"].choices = report_scopes(actor=actor)
         self.fields["scope"].error_messages["invalid_choice"] = (
             "Select your agency or a partnership you report on.")
