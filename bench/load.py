@@ -301,6 +301,25 @@ def load_actions_if_missing(cursor, sizes: Sizes, *, log: Callable[[str], None] 
     return True
 
 
+def refresh_summary(*, log: Callable[[str], None] = print) -> float:
+    """Build the reports' nightly summary (apps/insight/summary.py) over the loaded data, as
+    beat does each night: the report pages read it. Returns the seconds it took."""
+    from apps.insight.summary import summary_refresh
+
+    started = time.perf_counter()
+    refresh = summary_refresh()
+    seconds = time.perf_counter() - started
+    log(f"  refreshed the reports' summary {seconds:7.1f} s ({refresh.referral_rows:,} referral, "
+        f"{refresh.duration_rows:,} duration, {refresh.outcome_rows:,} outcome rows)")
+    return seconds
+
+
+def summary_missing() -> bool:
+    from apps.insight.models import SummaryRefresh
+
+    return not SummaryRefresh.objects.exists()
+
+
 def optional_tables(cursor) -> dict[str, bool]:
     cursor.execute("SELECT to_regclass('action_plans_action') IS NOT NULL")
     return {"action_plans_action": bool(cursor.fetchone()[0])}

@@ -225,42 +225,48 @@ def plan_text(queryset: QuerySet) -> str:
 
 def report_specs(*, actor: Actor) -> list[PageSpec]:
     """The report pages (apps/insight) for a manager: the referral funnel and equality
-    monitoring over the last twelve months of the agency's referrals, sent or received."""
-    from apps.insight.filters import Filters, default_period
-    from apps.insight.funnel import funnel_referrals
+    monitoring over the last twelve months of the agency's referrals, sent or received. They
+    read the nightly summary (apps/insight/summary.py), which the load builds; the bound is
+    one of the grouped sums over it."""
+    from apps.insight.filters import Filters, default_period, month_span
+    from apps.insight.funnel import SummaryReferrals
     from apps.insight.scope import scope_get
 
     agency_id = actor.agency_id
-    start, end = default_period()
+    start, end = month_span(*default_period())
 
     def funnel_qs() -> QuerySet:
-        from django.db.models import Count
-        from django.db.models.functions import TruncMonth
+        source = SummaryReferrals(scope=scope_get(actor=actor, key="agency"),
+                                  filters=Filters(start=start, end=end))
+        from django.db.models import Sum
 
-        referrals = funnel_referrals(scope=scope_get(actor=actor, key="agency"),
-                                     filters=Filters(start=start, end=end))
-        return (referrals.annotate(month=TruncMonth("first_submitted_at")).values("month")
-                .annotate(n=Count("id")).order_by("month"))
+        return source.months.values("month").annotate(n=Sum("referrals")).order_by("month")
 
     funnel_sql = """
-SELECT date_trunc('month', r.first_submitted_at) AS month, count(*),
-       count(*) FILTER (WHERE r.status IN ('accepted', 'completed'))
-FROM referrals_referral r
-WHERE (r.from_agency_id = %s OR r.to_agency_id = %s) AND r.first_submitted_at >= %s
+SELECT s.month, sum(s.referrals),
+       sum(s.referrals) FILTER (WHERE s.status IN ('accepted', 'completed'))
+FROM insight_referralmonth s
+WHERE (s.from_agency_id = %s OR s.to_agency_id = %s) AND s.month >= %s AND s.month <= %s
 GROUP BY 1 ORDER BY 1"""
     equality_sql = """
-SELECT p.ethnic_group, p.gender, p.disabled, p.sexual_orientation, count(*)
-FROM referrals_referral r JOIN cases_case c ON c.id = r.case_id
-JOIN people_person p ON p.id = c.subject_id
-WHERE (r.from_agency_id = %s OR r.to_agency_id = %s) AND r.first_submitted_at >= %s
-  AND r.status IN ('accepted', 'completed', 'declined')
-GROUP BY 1, 2, 3, 4"""
+SELECT s.ethnic_group, s.gender, s.age, s.disabled, s.sexual_orientation, sum(s.total),
+       sum(s.achieved)
+FROM insight_outcomemonth s
+WHERE s.outcome = 'referral' AND (s.agency_id = %s OR s.other_agency_id = %s)
+  AND s.month >= %s AND s.month <= %s
+GROUP BY 1, 2, 3, 4, 5"""
+
+    def bound(k: int) -> list:
+        return [agency_id, agency_id, start, end]
+
     specs = [
         PageSpec("report: funnel", lambda k: "/reports/funnel/", False, funnel_qs, funnel_sql,
-                 lambda k: [agency_id, agency_id, start]),
+                 bound),
         PageSpec("report: equality", lambda k: "/reports/equality/", False, funnel_qs,
-                 equality_sql, lambda k: [agency_id, agency_id, start]),
+                 equality_sql, bound),
         PageSpec("API report: funnel", lambda k: "/api/v1/reports/funnel/", True, funnel_qs,
-                 funnel_sql, lambda k: [agency_id, agency_id, start]),
+                 funnel_sql, bound),
+        PageSpec("API report: equality", lambda k: "/api/v1/reports/equality/", True,
+                 funnel_qs, equality_sql, bound),
     ]
     return [spec for spec in specs if url_exists(spec.url(0))]

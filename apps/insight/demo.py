@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.action_plans.models import Action, ActionPlan, ActionStatus, PlanSource
@@ -35,6 +35,7 @@ from apps.cases.models import (
 )
 from apps.cases.sections import default_sections
 from apps.consent.models import BasisKind, DataSharingAgreement, LawfulBasis, SharingBasis
+from apps.insight.summary import summary_refresh
 from apps.marac import dash
 from apps.marac.models import (
     AgendaItem,
@@ -130,6 +131,8 @@ def load_demo(context: DemoContext) -> None:
         MaracArea.objects.filter(pk=area.pk).update(adult_female_population=ADULT_WOMEN)
         _history_marac(rng=rng, area=area, agencies=agencies, staff=staff, cases=cases,
                        now=now)
+    # The report pages read the nightly summary: compute it once the whole demo is in.
+    transaction.on_commit(summary_refresh)
 
 
 def _staff_by_agency() -> dict[str, object]:

@@ -1,19 +1,21 @@
 """Equality monitoring: outcomes by the person's ethnic group, gender, age band, disability and
 sexual orientation, with differences flagged and small numbers suppressed (docs/insight.md).
 
-One grouped query per outcome groups by every characteristic at once; the per-characteristic
-tables are sums over those few hundred groups (never over rows)."""
+One grouped query per outcome groups by every characteristic at once (over the nightly summary's
+``OutcomeMonth``, or live over the rows); the per-characteristic tables are sums over those few
+hundred groups (never over rows)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from apps.action_plans.models import Action, ActionStatus
 from apps.insight.filters import Filters
 from apps.insight.funnel import ACCEPTED, DECIDED, funnel_referrals
+from apps.insight.models import OutcomeMonth
 from apps.insight.scope import ReportScope
 from apps.insight.sql import AGE_LABELS, age_band
 from apps.insight.suppression import Group, safe_count, suppress
@@ -61,7 +63,8 @@ def _grouped(rows: QuerySet, person: str, at: str, success: Q) -> QuerySet:
 
 
 def outcome_groups(*, outcome: str, scope: ReportScope, filters: Filters) -> list[dict]:
-    """The grouped counts (one row per combination of characteristics) for one outcome."""
+    """The grouped counts (one row per combination of characteristics) for one outcome, computed
+    now from the rows themselves."""
     if outcome == "marac":
         rows = MaracReferral.objects.filter(
             referring_agency_id__in=scope.agency_ids,
@@ -82,6 +85,19 @@ def outcome_groups(*, outcome: str, scope: ReportScope, filters: Filters) -> lis
                              Q(status=ActionStatus.DONE)))
     rows = funnel_referrals(scope=scope, filters=filters).filter(DECIDED)
     return list(_grouped(rows, "case__subject", "first_submitted_at", ACCEPTED))
+
+
+def summary_groups(*, outcome: str, scope: ReportScope, filters: Filters) -> list[dict]:
+    """The same grouped counts, summed from the nightly summary (``OutcomeMonth``)."""
+    if outcome in ("marac", "action"):
+        where = Q(agency_id__in=scope.agency_ids) & filters.summary_q(
+            from_field="agency", referrals=False)
+    else:
+        where = scope.pair_q("agency_id", "other_agency_id") & filters.summary_q(
+            from_field="agency", to_field="other_agency")
+    return list(OutcomeMonth.objects.filter(where, outcome=outcome)
+                .values("ethnic_group", "gender", "age", "disabled", "sexual_orientation")
+                .annotate(n=Sum("total"), k=Sum("achieved")).order_by())
 
 
 def dimension_table(*, groups: list[dict], outcome: Outcome, dimension: tuple) -> Table:
@@ -122,7 +138,10 @@ def dimension_table(*, groups: list[dict], outcome: Outcome, dimension: tuple) -
     return table
 
 
-def equality_tables(*, outcome: str, scope: ReportScope, filters: Filters) -> list[Table]:
+def equality_tables(*, outcome: str, scope: ReportScope, filters: Filters,
+                    live: bool = False) -> list[Table]:
+    """One outcome's tables, from the nightly summary; ``live=True``: computed now."""
     chosen = next((o for o in OUTCOMES if o.key == outcome), OUTCOMES[0])
-    groups = outcome_groups(outcome=chosen.key, scope=scope, filters=filters)
+    groups = (outcome_groups if live else summary_groups)(outcome=chosen.key, scope=scope,
+                                                          filters=filters)
     return [dimension_table(groups=groups, outcome=chosen, dimension=d) for d in DIMENSIONS]

@@ -10,11 +10,11 @@ import uuid
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.agencies.actor import Actor
-from apps.agencies.models import Agency, AgencyKind, Service, Team
+from apps.agencies.models import Agency, AgencyKind, Membership, Service, Team
 from apps.core.date_input import DateInputField
 from apps.core.forms import Form
 from apps.insight.scope import OWN, report_scopes
@@ -39,25 +39,52 @@ class Filters:
     def end_before(self) -> datetime.datetime:
         return _midnight(self.end + datetime.timedelta(days=1))
 
-    def referrals_q(self, prefix: str = "") -> Q:
+    def referrals_q(self) -> Q:
         """The referrals these filters keep (by first submission, in the period)."""
-        q = Q(**{f"{prefix}first_submitted_at__gte": self.start_at,
-                 f"{prefix}first_submitted_at__lt": self.end_before})
+        q = Q(first_submitted_at__gte=self.start_at, first_submitted_at__lt=self.end_before)
         if self.agency_id:
-            q &= (Q(**{f"{prefix}from_agency_id": self.agency_id})
-                  | Q(**{f"{prefix}to_agency_id": self.agency_id}))
+            q &= Q(from_agency_id=self.agency_id) | Q(to_agency_id=self.agency_id)
         if self.to_kind:
-            q &= Q(**{f"{prefix}to_agency__kind": self.to_kind})
+            q &= Q(to_agency__kind=self.to_kind)
         if self.team_id:
-            q &= Q(**{f"{prefix}from_user__memberships__team_id": self.team_id,
-                      f"{prefix}from_user__memberships__ended_at__isnull": True})
+            # Made by a member of the team, acting for the team's agency (their current
+            # membership of the referring agency is in the team).
+            q &= Q(Exists(Membership.objects.filter(
+                user_id=OuterRef("from_user_id"), agency_id=OuterRef("from_agency_id"),
+                ended_at__isnull=True, team_id=self.team_id)))
         if self.area:
-            q &= Q(**{f"{prefix}to_service__area": self.area})
+            q &= Q(to_service__area=self.area)
+        return q
+
+    def summary_q(self, *, from_field: str = "from_agency", to_field: str = "to_agency",
+                  referrals: bool = True) -> Q:
+        """The same filters over a summary table (``apps/insight/models.py``), whose rows are
+        months. ``referrals=False``: a MARAC or action row (only the period and the agency
+        apply, as in the live counts)."""
+        q = Q(month__gte=self.start, month__lte=self.end)
+        if not referrals:
+            return q & Q(**{f"{from_field}_id": self.agency_id}) if self.agency_id else q
+        if self.agency_id:
+            q &= Q(**{f"{from_field}_id": self.agency_id}) | Q(**{f"{to_field}_id":
+                                                                   self.agency_id})
+        if self.to_kind:
+            q &= Q(**{f"{to_field}__kind": self.to_kind})
+        if self.team_id:
+            q &= Q(from_team_id=self.team_id)
+        if self.area:
+            q &= Q(area=self.area)
         return q
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def month_span(start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """From the first day of ``start``'s month to the last day of ``end``'s month."""
+    following = (datetime.date(end.year + 1, 1, 1) if end.month == 12
+                 else datetime.date(end.year, end.month + 1, 1))
+    return start.replace(day=1), following - datetime.timedelta(days=1)
 
 
 def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
@@ -86,6 +113,10 @@ class ReportFilterForm(Form):
 
     def __init__(self, *args: object, actor: Actor, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["date_from"].help_text = (f"{self.fields['date_from'].help_text}. Figures "
+                                              "count whole months, from the first of this one.")
+        self.fields["date_to"].help_text = (f"{self.fields['date_to'].help_text}. Up to the end "
+                                            "of this month.")
         self.fields["scope"].choices = report_scopes(actor=actor)
         self.fields["scope"].error_messages["invalid_choice"] = (
             "Select your agency or a partnership you report on.")
@@ -112,8 +143,9 @@ class ReportFilterForm(Form):
         return cleaned
 
     def filters(self) -> Filters:
+        """The filters, the period widened to whole months (the summary counts months)."""
         data = self.cleaned_data
-        start, end = data["period"]
+        start, end = month_span(*data["period"])
         return Filters(start=start, end=end,
                        agency_id=data["agency"].pk if data.get("agency") else None,
                        to_kind=data.get("to_kind") or "",

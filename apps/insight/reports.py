@@ -1,4 +1,7 @@
-"""One report = validated filters + scope + tables; shared by the pages and the API."""
+"""One report = validated filters + scope + tables; shared by the pages and the API.
+
+The funnel and equality monitoring read the nightly summary and say when it was computed
+(``as_of``); the MARAC data return counts one area's quarter of agenda items, live."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from apps.insight.funnel import funnel_tables
 from apps.insight.marac_return import marac_return_tables
 from apps.insight.policy import require_see_reports
 from apps.insight.scope import scope_get
+from apps.insight.summary import figures_as_of
 
 
 def funnel_report(*, actor: Actor, form: ReportFilterForm) -> dict[str, Any]:
@@ -19,7 +23,7 @@ def funnel_report(*, actor: Actor, form: ReportFilterForm) -> dict[str, Any]:
         return {"tables": []}
     scope = scope_get(actor=actor, key=form.scope_key())
     filters = form.filters()
-    return {"scope": scope, "filters": filters,
+    return {"scope": scope, "filters": filters, "as_of": figures_as_of(),
             "tables": funnel_tables(scope=scope, filters=filters)}
 
 
@@ -30,7 +34,7 @@ def equality_report(*, actor: Actor, form: ReportFilterForm) -> dict[str, Any]:
     scope = scope_get(actor=actor, key=form.scope_key())
     filters = form.filters()
     outcome = form.cleaned_data.get("outcome") or "referral"
-    return {"scope": scope, "filters": filters, "outcome": outcome,
+    return {"scope": scope, "filters": filters, "outcome": outcome, "as_of": figures_as_of(),
             "tables": equality_tables(outcome=outcome, scope=scope, filters=filters)}
 
 

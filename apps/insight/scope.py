@@ -35,14 +35,17 @@ class ReportScope:
 
     def referrals_q(self, prefix: str = "") -> Q:
         """The referrals this scope counts (``prefix``: the path to a referral)."""
-        if self.partnership:
-            return Q(**{f"{prefix}from_agency_id__in": self.agency_ids,
-                        f"{prefix}to_agency_id__in": self.agency_ids,
-                        f"{prefix}first_submitted_at__isnull": False})
-        agency_id = self.agency_ids[0]
-        return (Q(**{f"{prefix}from_agency_id": agency_id})
-                | Q(**{f"{prefix}to_agency_id": agency_id})) & Q(
+        return self.pair_q(f"{prefix}from_agency_id", f"{prefix}to_agency_id") & Q(
             **{f"{prefix}first_submitted_at__isnull": False})
+
+    def pair_q(self, from_field: str, to_field: str) -> Q:
+        """The rows between a referring and a receiving agency that this scope counts: either
+        side is the agency, or (a partnership) both sides are parties. The live referrals
+        and the summary tables (``apps/insight/models.py``) are both filtered by it."""
+        if self.partnership:
+            return Q(**{f"{from_field}__in": self.agency_ids, f"{to_field}__in": self.agency_ids})
+        agency_id = self.agency_ids[0]
+        return Q(**{from_field: agency_id}) | Q(**{to_field: agency_id})
 
 
 def reporting_agreements(*, actor: Actor):

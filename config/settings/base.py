@@ -315,6 +315,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.cases.tasks.case_share_refresh",
         "schedule": crontab(hour=2, minute=15),
     },
+    # The reports' summary (apps/insight/summary.py, docs/insight.md).
+    "insight-summary-refresh": {
+        "task": "apps.insight.tasks.summary_refresh",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "permissions-nightly-check": {
         "task": "apps.cases.tasks.permissions_check",
         "schedule": crontab(hour=2, minute=30),

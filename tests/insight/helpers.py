@@ -1,5 +1,6 @@
 """Report fixtures: referrals written as rows (the reports read facts, not the services'
-side effects), with the grants a submitted referral carries."""
+side effects), with the grants a submitted referral carries; then the summary is refreshed, as
+beat does nightly, so that the pages show them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from apps.insight.summary import summary_refresh
 from apps.people.models import Person
 from apps.referrals.models import Referral, ReferralGroupObjectPermission, ReferralStatus
 from tests.factories import make_case
@@ -35,6 +37,7 @@ def add_referrals(*, sender, receiver, count: int, status: str = ReferralStatus.
     ReferralGroupObjectPermission.objects.bulk_create(
         [ReferralGroupObjectPermission(content_object=r, group_id=g, permission_id=view.pk)
          for r in rows for g in (r.from_agency.group_id, r.to_agency.group_id)])
+    summary_refresh()  # the pages read the nightly summary
     return rows
 
 

@@ -9,6 +9,7 @@ from django.test import Client
 from apps.agencies.models import Membership
 from apps.consent.models import DataSharingAgreement
 from apps.insight.marac_return import current_quarter
+from apps.insight.summary import summary_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo(db):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    summary_refresh()  # on commit after a real load; a test's transaction never commits
 
 
 def _member(username: str) -> Membership:

@@ -18,8 +18,11 @@ class TableSerializer(serializers.Serializer):
 
 class ReportSerializer(serializers.Serializer):
     scope = serializers.CharField(help_text="Whose figures: the agency, or the partnership.")
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    period_start = serializers.DateField(help_text="The first day of the first month counted.")
+    period_end = serializers.DateField(help_text="The last day of the last month counted.")
+    as_of = serializers.DateTimeField(
+        allow_null=True, help_text="When the figures were computed (the nightly summary); "
+                                   "null before the first computation.")
     tables = TableSerializer(many=True)
 
 

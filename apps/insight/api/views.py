@@ -23,9 +23,10 @@ from apps.insight.selectors import marac_return_areas
 FILTERS = [
     OpenApiParameter("scope", str, description='"agency" (default), or the id of an active '
                      "data-sharing agreement that allows partnership reporting."),
-    OpenApiParameter("date_from", OpenApiTypes.DATE, description="Default: the first day of "
-                     "the month eleven months ago."),
-    OpenApiParameter("date_to", OpenApiTypes.DATE, description="Default: today."),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description="Counted from the first day "
+                     "of this date's month. Default: the month eleven months ago."),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description="Counted to the last day of "
+                     "this date's month. Default: this month."),
     OpenApiParameter("agency", OpenApiTypes.UUID, description="Only referrals to or from "
                      "this agency."),
     OpenApiParameter("to_kind", str, enum=AgencyKind.values,
@@ -43,7 +44,7 @@ def _errors(form) -> Response:
 
 def _body(report: dict) -> dict:
     return {"scope": report["scope"].label, "period_start": report["filters"].start,
-            "period_end": report["filters"].end,
+            "period_end": report["filters"].end, "as_of": report["as_of"],
             "tables": [t.as_dict() for t in report["tables"]]}
 
 
