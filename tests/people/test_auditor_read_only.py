@@ -72,7 +72,8 @@ NOT_WRITES = {
     "apps.consent.services": {"sharing_check", "emergency_access_request"},
 }
 MODULES = ["apps.people.services", "apps.cases.services", "apps.referrals.services",
-           "apps.marac.services", "apps.action_plans.services", "apps.consent.services"]
+           "apps.marac.services", "apps.action_plans.services", "apps.consent.services",
+           "apps.webhooks.services"]
 
 
 @pytest.mark.parametrize("module_name", MODULES)

@@ -28,7 +28,7 @@ def _send_all() -> list[str]:
 
 
 def test_signed_delivery_with_headers(world, partner_admin, receiver):
-    endpoint, secret = register(admin=partner_admin, url=receiver.url,
+    _endpoint, secret = register(admin=partner_admin, url=receiver.url,
                                 events=["referral.received"])
     referral = make_referral(world=world)
     assert _send_all() == [DeliveryStatus.SENT]
@@ -77,7 +77,7 @@ def test_500_is_retried_with_backoff_then_succeeds(world, partner_admin, receive
 
 def test_gives_up_and_send_again(world, partner_admin, receiver, settings):
     settings.WEBHOOK_MAX_ATTEMPTS = 2
-    endpoint, _ = register(admin=partner_admin, url=receiver.url, events=["referral.received"])
+    _endpoint, _ = register(admin=partner_admin, url=receiver.url, events=["referral.received"])
     make_referral(world=world)
     receiver.statuses = [500, 500]
     row = WebhookDelivery.objects.get()
@@ -124,7 +124,7 @@ def test_turned_off_endpoint_gives_up(world, partner_admin, receiver):
 
 
 def test_send_test_event(world, partner_admin, receiver):
-    endpoint, secret = register(admin=partner_admin, url=receiver.url,
+    endpoint, _secret = register(admin=partner_admin, url=receiver.url,
                                 events=["action.due"])
     row = services.endpoint_send_test(actor=actor_of(partner_admin), endpoint=endpoint)
     assert outbox.send(delivery_id=row.pk) == DeliveryStatus.SENT

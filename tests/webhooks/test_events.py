@@ -27,7 +27,7 @@ def test_marac_listing_tells_each_member_agency(world, shared_case, partner_admi
     from tests.factories import make_member
 
     outsider_admin = make_member(agency=world.outsider, role=Role.AGENCY_ADMIN)
-    outsider_hook, _ = register(admin=outsider_admin, url=PUBLIC, events=["marac.listed"])
+    _outsider_hook, _ = register(admin=outsider_admin, url=PUBLIC, events=["marac.listed"])
     marac = make_marac(world)
     _ref, meeting, item = listed(world=world, marac=marac, case=shared_case)
     rows = WebhookDelivery.objects.filter(event="marac.listed")

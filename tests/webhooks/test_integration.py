@@ -55,7 +55,7 @@ def _wait_status(status: str, timeout: float = 15.0) -> WebhookDelivery:
 
 def test_submitted_referral_reaches_the_receiver_signed_within_seconds(
         world, partner_admin, receiver, private_redis, capsys):
-    endpoint, secret = register(admin=partner_admin, url=receiver.url,
+    _endpoint, secret = register(admin=partner_admin, url=receiver.url,
                                 events=["referral.received"])
     with _worker():
         started = time.monotonic()
@@ -75,7 +75,7 @@ def test_submitted_referral_reaches_the_receiver_signed_within_seconds(
 
 def test_redis_restart_delivers_the_event_exactly_once(
         world, partner_admin, receiver, private_redis, capsys):
-    endpoint, secret = register(admin=partner_admin, url=receiver.url,
+    _endpoint, secret = register(admin=partner_admin, url=receiver.url,
                                 events=["referral.received"])
     case = make_case(lead=world.lead_practitioner)
     service = make_service(agency=world.partner)

@@ -133,8 +133,8 @@ def test_decline_is_a_decision_and_a_rolled_back_event_leaves_no_delivery(world,
 
 
 def test_one_event_has_one_id_for_every_endpoint(world, partner_admin):
-    first, _ = register(admin=partner_admin, url=PUBLIC, events=["referral.received"])
-    second, _ = register(admin=partner_admin, url=PUBLIC, events=["referral.received"])
+    _first, _ = register(admin=partner_admin, url=PUBLIC, events=["referral.received"])
+    _second, _ = register(admin=partner_admin, url=PUBLIC, events=["referral.received"])
     make_referral(world=world)
     ids = {d.event_id for d in WebhookDelivery.objects.all()}
     assert WebhookDelivery.objects.count() == 2 and len(ids) == 1
