@@ -4,14 +4,14 @@ Reads via ``selectors``, writes via ``services``; the rule is ``policy``."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.agencies.decorators import actor_required
 from apps.core.exceptions import ServiceError, TransitionNotAllowed
 from apps.core.forms import add_service_error
-from apps.core.pagination import InvalidCursor, keyset_page
+from apps.core.pagination import keyset_page
 from apps.webhooks import selectors, services
 from apps.webhooks.forms import EndpointEditForm, EndpointForm
 from apps.webhooks.policy import require_manage_webhooks
@@ -24,11 +24,9 @@ def _admin(request: HttpRequest) -> None:
 
 
 def _page(queryset, request: HttpRequest):
-    try:
-        return keyset_page(queryset, ordering=("-created_at", "-id"),
-                           cursor=request.GET.get("after"), page_size=PAGE_SIZE)
-    except InvalidCursor as exc:
-        raise Http404("No such page") from exc
+    """A page of ``queryset``, newest first; a page link it did not hand out answers 400."""
+    return keyset_page(queryset, ordering=("-created_at", "-id"),
+                       cursor=request.GET.get("after"), page_size=PAGE_SIZE)
 
 
 def _secret_page(request: HttpRequest, endpoint, secret: str, *, created: bool) -> HttpResponse:

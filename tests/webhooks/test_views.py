@@ -139,4 +139,4 @@ def test_delivery_log_shows_answers_and_sends_again(world, partner_admin):
     with CaptureQueriesContext(connection) as longer:
         client.get("/agency/webhooks/")
     assert len(longer) == len(listing)
-    assert client.get(log + "?after=garbage").status_code == 404
+    assert client.get(log + "?after=garbage").status_code == 400
