@@ -2,8 +2,18 @@ from __future__ import annotations
 
 from django import forms
 
+from apps.core.exceptions import ServiceError
 from apps.webhooks.events import Event
 from apps.webhooks.models import DESCRIPTION_MAX_LENGTH, URL_MAX_LENGTH
+from apps.webhooks.safety import check_url
+
+
+class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes whose error-summary link goes to the first box (the same class name, so
+    ``includes/field.html`` still renders GOV.UK checkboxes)."""
+
+    def id_for_label(self, id_: str, index: str | None = "0") -> str:
+        return super().id_for_label(id_, index)
 
 
 class EndpointForm(forms.Form):
@@ -21,10 +31,19 @@ class EndpointForm(forms.Form):
         error_messages={"max_length": f"Description must be {DESCRIPTION_MAX_LENGTH} "
                                       "characters or fewer"})
     events = forms.MultipleChoiceField(
-        label="Events to send", choices=Event.choices, widget=forms.CheckboxSelectMultiple,
+        label="Events to send", choices=Event.choices, widget=CheckboxSelectMultiple,
         help_text="Each message carries ids and the event's name only, never personal data.",
         error_messages={"required": "Choose at least one event",
                         "invalid_choice": "Choose events from the list"})
+
+
+    def clean_url(self) -> str:
+        """The address rule (https, public) here too, so every error shows at once; the
+        service checks it again."""
+        try:
+            return check_url(self.cleaned_data["url"])
+        except ServiceError as refused:
+            raise forms.ValidationError(refused.message) from refused
 
 
 class EndpointEditForm(EndpointForm):
