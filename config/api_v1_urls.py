@@ -30,3 +30,5 @@ urlpatterns += [path("", include("apps.documents.api.urls")),
                 path("", include("apps.records.api.urls"))]
 # Insight: the referral funnel, equality monitoring and the MARAC data return (issue 14).
 urlpatterns += [path("", include("apps.insight.api.urls"))]
+# Webhooks: an agency admin's endpoints and their delivery logs (issue 15).
+urlpatterns += [path("", include("apps.webhooks.api.urls"))]

@@ -24,4 +24,5 @@ urlpatterns = [
     path("oruk/", include("apps.interop.oruk.urls")),
     path("api/fhir/", include("apps.interop.fhir.urls")),
     path("services/import/", include("apps.interop.oruk.import_urls")),
+    path("agency/webhooks/", include("apps.webhooks.urls")),
 ]

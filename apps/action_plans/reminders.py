@@ -22,6 +22,7 @@ from apps.agencies.models import Role
 from apps.agencies.selectors import members_by_agency
 from apps.notifications.services import reminders_claim
 from apps.notifications.sweeps import Batch, Item, Summary
+from apps.webhooks.services import webhook_emit_many
 
 KIND = "action"
 ACTIONS_LIST = "/marac/#actions"  # "Open actions your agency owns", soonest due first
@@ -79,4 +80,6 @@ def action_reminders(*, today: datetime.date | None = None) -> dict[str, int]:
                     batch.tell(recipients=[*coordinators.get(coord_agency, ()), coordinator],
                                agency_id=coord_agency or agency_id, kind=kind, item=item)
         batch.write()
+        webhook_emit_many(event="action.due", items=[
+            (facts[pk][0], {"action": pk}) for pk in claimed["due"] if facts[pk][0]])
     return {stage: len(pks) for stage, pks in claimed.items()}

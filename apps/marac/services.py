@@ -37,6 +37,7 @@ from apps.marac.models import (
 )
 from apps.marac.selectors import repeat_check
 from apps.notifications.services import notify, notify_agencies
+from apps.webhooks.services import webhook_emit
 
 User = get_user_model()
 
@@ -304,6 +305,8 @@ def marac_referral_list_for_meeting(*, actor: Actor, referral: MaracReferral,
                title=f"Case {referral.case.reference} is listed for MARAC on "
                      f"{format_date(meeting.starts_at)}",
                url=f"/marac/referrals/{referral.pk}/", agency_id=referral.referring_agency_id)
+        webhook_emit(event="marac.listed", agency_ids=[agency.pk for agency in agencies],
+                     data={"meeting": meeting.pk, "agenda_item": item.pk})
         access_record(actor=actor, object_type="marac_agenda_item", object_id=item.pk,
                       case_id=referral.case_id, action="create")
         return item

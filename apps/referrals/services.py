@@ -34,6 +34,7 @@ from apps.referrals.models import (
 )
 from apps.referrals.permissions import referral_permissions_sync
 from apps.referrals.working_hours import add_working_hours
+from apps.webhooks.services import webhook_emit
 
 S = ReferralStatus
 
@@ -115,6 +116,12 @@ def _notify(*, referral: Referral, kind: str, recipients: list[int], title: str,
             agency_id) -> None:
     notify(recipients=recipients, kind=kind, target_type="referral", target_id=referral.pk,
            title=title, url=_url(referral), agency_id=agency_id)
+
+
+def _emit_decided(referral: Referral) -> None:
+    """Tell the referring agency's webhooks (ids and the decision only)."""
+    webhook_emit(event="referral.decided", agency_ids=[referral.from_agency_id],
+                 data={"referral": referral.pk, "decision": referral.status})
 
 
 def _clean_text(value: Any) -> str:
@@ -236,6 +243,8 @@ def referral_submit(*, actor: Actor, referral: Referral,
                 recipients=member_ids(agency_ids=[referral.to_agency_id]),
                 title=f"New {urgency}referral {referral.case.reference} from "
                       f"{referral.from_agency}", agency_id=referral.to_agency_id)
+        webhook_emit(event="referral.received", agency_ids=[referral.to_agency_id],
+                     data={"referral": referral.pk})
         return referral
 
 
@@ -276,6 +285,7 @@ def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
         _notify(referral=referral, kind="referral_accepted", recipients=[referral.from_user_id],
                 title=f"Referral {referral.case.reference} accepted by {referral.to_agency}",
                 agency_id=referral.from_agency_id)
+        _emit_decided(referral)
         return referral
 
 
@@ -305,6 +315,7 @@ def referral_decline(*, actor: Actor, referral: Referral, category: str, reason:
         _notify(referral=referral, kind="referral_declined", recipients=[referral.from_user_id],
                 title=f"Referral {referral.case.reference} declined by {referral.to_agency}",
                 agency_id=referral.from_agency_id)
+        _emit_decided(referral)
         return referral
 
 
@@ -388,4 +399,6 @@ def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Refe
         _notify(referral=referral, kind="referral_completed", recipients=[referral.from_user_id],
                 title=f"Referral {referral.case.reference} completed by {referral.to_agency}",
                 agency_id=referral.from_agency_id)
+        webhook_emit(event="referral.completed", agency_ids=[referral.from_agency_id],
+                     data={"referral": referral.pk})
         return referral

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "apps.documents",
     "apps.records",
     "apps.insight",
+    "apps.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -428,3 +429,12 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
 # Insight (apps/insight, docs/insight.md): a group's rate is flagged in equality monitoring when
 # it differs from everyone else's by more than this many percentage points.
 INSIGHT_EQUALITY_THRESHOLD = float(env("INSIGHT_EQUALITY_THRESHOLD", "10") or 10)
+# Webhooks (apps/webhooks, docs/api.md): only https, except these hosts (comma-separated; also
+# the only hosts that may resolve to a private, loopback or link-local address); tries and
+# backoff; the receiver's timeout.
+WEBHOOK_ALLOW_HTTP_HOSTS = env_list("WRAPAROUND_WEBHOOK_ALLOW_HTTP_HOSTS")
+WEBHOOK_MAX_ATTEMPTS = int(env("WRAPAROUND_WEBHOOK_MAX_ATTEMPTS", "10") or 10)
+WEBHOOK_RETRY_BASE_SECONDS = int(env("WRAPAROUND_WEBHOOK_RETRY_SECONDS", "30") or 30)
+WEBHOOK_TIMEOUT_SECONDS = float(env("WRAPAROUND_WEBHOOK_TIMEOUT", "5") or 5)
+CELERY_BEAT_SCHEDULE["webhooks-delivery-sweep"] = {
+    "task": "apps.webhooks.tasks.delivery_sweep", "schedule": 30.0}

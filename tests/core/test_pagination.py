@@ -86,7 +86,22 @@ def api_lists_world(world, shared_case):
     _ref, meeting, _item = listed(world=world, marac=marac, case=shared_case)
     for _ in range(2):
         make_case(lead=world.lead_practitioner)
-    return {"case_id": shared_case.pk, "meeting_id": meeting.pk}
+    from apps.webhooks.services import endpoint_create
+    from tests.factories import actor_of
+
+    webhook, _secret = endpoint_create(actor=actor_of(world.lead_admin),
+                                       url="https://93.184.215.14/hooks",
+                                       events=["referral.received"])
+    return {"case_id": shared_case.pk, "meeting_id": meeting.pk, "webhook_id": webhook.pk}
+
+
+# Lists only an agency admin sees (everyone else: 404), asked for by the lead's admin.
+ADMIN_LISTS = {"webhook-delivery-list"}
+
+
+def _clients(world) -> dict[bool, object]:
+    return {False: api_client_for(world.lead_practitioner),
+            True: api_client_for(world.lead_admin)}
 
 
 def _url(name: str, groups: tuple[str, ...], values: dict) -> str:
@@ -104,8 +119,9 @@ def test_every_paginated_api_list_is_found():
 
 @pytest.mark.django_db
 def test_bad_cursors_answer_400_on_every_api_list(world, api_lists_world):
-    client = api_client_for(world.lead_practitioner)
+    clients = _clients(world)
     for name, groups in _api_lists():
+        client = clients[name in ADMIN_LISTS]
         url = _url(name, groups, api_lists_world)
         assert client.get(url).status_code == 200, url
         for cursor in BAD_CURSORS:
@@ -116,8 +132,9 @@ def test_bad_cursors_answer_400_on_every_api_list(world, api_lists_world):
 
 @pytest.mark.django_db
 def test_bad_page_sizes_answer_400_on_every_api_list(world, api_lists_world):
-    client = api_client_for(world.lead_practitioner)
+    clients = _clients(world)
     for name, groups in _api_lists():
+        client = clients[name in ADMIN_LISTS]
         url = _url(name, groups, api_lists_world)
         for size in BAD_PAGE_SIZES:
             response = client.get(url, {"page_size": size})
@@ -162,6 +179,7 @@ UI_LISTS = [
     ("notifications:list", {}, "cursor", "lead_practitioner"),
     ("people:list", {}, "after", "lead_practitioner"),
     ("audit:access-log", {}, "before", "lead_admin"),
+    ("webhooks:list", {}, "after", "lead_admin"),
 ]
 
 

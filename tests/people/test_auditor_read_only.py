@@ -73,7 +73,7 @@ NOT_WRITES = {
 }
 MODULES = ["apps.people.services", "apps.cases.services", "apps.referrals.services",
            "apps.marac.services", "apps.action_plans.services", "apps.consent.services",
-           "apps.people.identity_services"]
+           "apps.people.identity_services", "apps.webhooks.services"]
 
 
 @pytest.mark.parametrize("module_name", MODULES)

@@ -285,6 +285,16 @@ def reporters(ok: int) -> Rule:
         Role.MANAGER, Role.AGENCY_ADMIN, Role.COORDINATOR} else 404)
 
 
+# Webhooks (issue 15): an agency admin's own agency's; Safe Haven's webhook is its admin's.
+UI.update({
+    "webhooks:list": ("get", admins_of_own_agency(200)),
+    "webhooks:new": ("get", admins_of_own_agency(200)),
+    "webhooks:edit": ("get", only(200, SAFE_HAVEN_ADMIN)),
+    "webhooks:rotate": ("post", only(200, SAFE_HAVEN_ADMIN)),  # the new secret, shown once
+    "webhooks:test": ("post", only(302, SAFE_HAVEN_ADMIN)),
+    "webhooks:deliveries": ("get", only(200, SAFE_HAVEN_ADMIN)),
+    "webhooks:resend": ("post", only(302, SAFE_HAVEN_ADMIN)),  # it gave up: sent again
+})
 # Reports (issue 14): aggregates only; the MARAC return is for the area's own coordinator.
 UI.update({
     "insight:home": ("get", reporters(200)),
@@ -402,6 +412,7 @@ def _build() -> World:
         pk=world.objects["referral_id"]).values_list("sharing_basis_id", flat=True).first()
     world.objects.update(_records_objects(case))
     world.objects.update(_people_objects(case))
+    world.objects.update(_webhook_objects())
     return world
 
 
@@ -416,6 +427,19 @@ def _people_objects(case: Case) -> dict[str, object]:
     manager = actor_of(Membership.objects.active().get(user__username="sgt.khan"))
     link = person_link(actor=manager, person=case.subject, other=ruby, reason="Matrix.")
     return {"other_id": ruby.pk, "link_id": link.pk, "dean_id": dean.pk}
+
+
+def _webhook_objects() -> dict[str, object]:
+    """A webhook of Safe Haven's (its admin's) with a delivery that gave up (issue 15)."""
+    from apps.webhooks.models import DeliveryStatus, WebhookDelivery
+    from apps.webhooks.services import endpoint_create, endpoint_send_test
+
+    admin = actor_of(Membership.objects.active().get(user__username="admin.safehaven"))
+    endpoint, _secret = endpoint_create(actor=admin, url="https://93.184.215.14/hooks",
+                                        events=["referral.received"])
+    delivery = endpoint_send_test(actor=admin, endpoint=endpoint)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.GIVEN_UP)
+    return {"webhook_id": endpoint.pk, "delivery_id": delivery.pk}
 
 
 def _records_objects(case: Case) -> dict[str, object]:
@@ -479,7 +503,7 @@ def _path(name: str, pattern: str, objects: dict[str, object]) -> str | None:
 # the session, and the API token's "last used" time. Anything else written by a refused
 # request is a failure.
 MAY_WRITE_WHEN_REFUSED = {"audit_accessevent", "django_session", "accounts_apitoken"}
-SUCCESS = {200, 201, 302}
+SUCCESS = {200, 201, 204, 302}
 
 
 def _writes() -> dict[str, int]:
@@ -721,6 +745,18 @@ API.update({
     ("post", "/api/v1/person-links/{id}/undo/"): _people_api(200),
     ("post", "/api/v1/person-merges/"): _people_api(400),
 })
+# Webhooks (issue 15): Safe Haven's admin manages Safe Haven's webhook; everyone else: 404
+# (an agency admin of another agency may create their own agency's, so 400 for an empty body).
+API.update({
+    ("get", "/api/v1/webhooks/"): anyone(200),
+    ("post", "/api/v1/webhooks/"): lambda role, rel: (
+        400 if role == Role.AGENCY_ADMIN else 403),
+    ("get", "/api/v1/webhooks/{id}/"): only(200, SAFE_HAVEN_ADMIN),
+    ("patch", "/api/v1/webhooks/{id}/"): only(200, SAFE_HAVEN_ADMIN),
+    ("delete", "/api/v1/webhooks/{id}/"): only(204, SAFE_HAVEN_ADMIN),
+    ("post", "/api/v1/webhooks/{id}/rotate-secret/"): only(200, SAFE_HAVEN_ADMIN),
+    ("get", "/api/v1/webhooks/{webhook_id}/deliveries/"): only(200, SAFE_HAVEN_ADMIN),
+})
 # Reports (issue 14): the same people as the pages.
 API.update({
     ("get", "/api/v1/reports/funnel/"): reporters(200),
@@ -751,7 +787,8 @@ API_IDS = {"actions": "action_id", "agencies": "agency_id", "cases": "case_id",
            "services": "service_id", "sharing-agreements": "agreement_id",
            "sharing-bases": "sharing_basis_id", "documents": "document_id",
            "subject-access-requests": "sar_id", "reviews": "review_id",
-           "rights-requests": "request_id", "person-links": "link_id"}
+           "rights-requests": "request_id", "person-links": "link_id",
+           "webhooks": "webhook_id"}
 
 
 def _api_operations() -> set[tuple[str, str]]:
