@@ -84,3 +84,19 @@ def api_client_for(membership: Membership):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
+
+
+@pytest.fixture
+def private_redis():
+    """A throwaway redis-server as the Celery broker, for tests that run a real worker and
+    may stop the broker (the shared embedded Redis is never touched)."""
+    from config.embedded import PrivateRedis
+    from tests.notifications.broker import broker_at
+
+    server = PrivateRedis()
+    server.start()
+    try:
+        with broker_at(server.url):
+            yield server
+    finally:
+        server.close()

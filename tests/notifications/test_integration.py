@@ -18,23 +18,10 @@ from apps.accounts.services import api_token_create
 from apps.notifications import services
 from apps.notifications.models import DeliveryState, Notification
 from config.celery import app
-from config.embedded import PrivateRedis
 from tests.factories import make_case
-from tests.notifications.broker import broker_at
 from tests.referrals.helpers import make_referral, make_service
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def private_redis():
-    server = PrivateRedis()
-    server.start()
-    try:
-        with broker_at(server.url):
-            yield server
-    finally:
-        server.close()
 
 
 def _wait_delivered(ids, timeout: float = 15.0) -> None:

@@ -16,26 +16,13 @@ from django.utils import timezone
 from apps.webhooks import delivery as outbox
 from apps.webhooks.models import DeliveryStatus, WebhookDelivery
 from config.celery import app
-from config.embedded import PrivateRedis
 from tests.conftest import api_client_for
 from tests.factories import make_case
-from tests.notifications.broker import broker_at
 from tests.referrals.helpers import make_referral, make_service
 from tests.webhooks.conftest import register
 from tests.webhooks.test_signing import documented_verify
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def private_redis():
-    server = PrivateRedis()
-    server.start()
-    try:
-        with broker_at(server.url):
-            yield server
-    finally:
-        server.close()
 
 
 def _worker():
