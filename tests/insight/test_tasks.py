@@ -12,9 +12,7 @@ from django.conf import settings
 from apps.insight.models import ReferralMonth, SummaryRefresh
 from apps.insight.tasks import summary_refresh
 from config.celery import app
-from config.embedded import PrivateRedis
 from tests.insight.helpers import add_referrals
-from tests.notifications.broker import broker_at
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -25,20 +23,14 @@ def test_beat_schedules_the_refresh_nightly():
     assert entry["schedule"].hour == {2}
 
 
-def test_the_worker_refreshes_the_summary_through_the_broker(world):
+def test_the_worker_refreshes_the_summary_through_the_broker(world, private_redis):
     add_referrals(sender=world.lead_practitioner, receiver=world.partner, count=6)
     SummaryRefresh.objects.all().delete()
     ReferralMonth.objects.all().delete()
-    server = PrivateRedis()
-    server.start()
-    try:
-        with broker_at(server.url), start_worker(app, pool="solo", perform_ping_check=False,
-                                                  shutdown_timeout=10):
-            summary_refresh.delay()
-            deadline = time.monotonic() + 30
-            while not SummaryRefresh.objects.exists() and time.monotonic() < deadline:
-                time.sleep(0.05)
-    finally:
-        server.close()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        summary_refresh.delay()
+        deadline = time.monotonic() + 30
+        while not SummaryRefresh.objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
     assert SummaryRefresh.objects.count() == 1
     assert sum(ReferralMonth.objects.values_list("referrals", flat=True)) == 6
