@@ -355,22 +355,25 @@ def _utc(epoch: float):
     return datetime.fromtimestamp(epoch, tz=UTC)
 
 
-def measure_delivery(redis_url: str, count: int) -> dict:
+def measure_delivery(redis_url: str, count: int, concurrency: int = 2) -> dict:
     """Write ``count`` notifications through the outbox, publish on commit to the private broker
-    and time one worker (concurrency 1) until every one is delivered, its email sent through
-    a real SMTP server on 127.0.0.1 (``bench.smtp_sink``)."""
+    and time one worker (with ``concurrency`` processes, as ``make run`` starts it) until every
+    one is delivered, its email sent through a real SMTP server on 127.0.0.1
+    (``bench.smtp_sink``)."""
     from bench.smtp_sink import smtp_sink
     from config.celery import app
 
     app.control.purge()
     with smtp_sink() as (sink, port):
-        result = _delivery_run(redis_url=redis_url, count=count, smtp_port=port)
+        result = _delivery_run(redis_url=redis_url, count=count, smtp_port=port,
+                               concurrency=concurrency)
+        result["worker_concurrency"] = concurrency
         result["emails"] = len(sink.received)
         result["smtp_connections"] = sink.connections
     return result
 
 
-def _delivery_run(*, redis_url: str, count: int, smtp_port: int) -> dict:
+def _delivery_run(*, redis_url: str, count: int, smtp_port: int, concurrency: int) -> dict:
     from django.db import transaction
 
     from apps.agencies.models import Membership
@@ -381,8 +384,9 @@ def _delivery_run(*, redis_url: str, count: int, smtp_port: int) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "REDIS_URL": redis_url,
            "BENCH_SMTP_PORT": str(smtp_port)}
     worker = subprocess.Popen(  # noqa: S603 - our own venv's celery
-        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "-c", "1",
-         "--pool", "prefork", "-l", "warning", "--without-gossip", "--without-mingle",
+        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker",
+         "-c", str(concurrency), "--pool", "prefork", "-l", "warning",
+         "--without-gossip", "--without-mingle",
          "--without-heartbeat", "-n", f"bench-{os.getpid()}@%h"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
         stderr=open(os.environ["BENCH_WORKER_LOG"], "ab")  # noqa: SIM115
@@ -490,8 +494,9 @@ def run(args) -> dict:
         print(f"  {label:<36} {value}")
     if not results["optional"]["action_plans_action"]:
         print("  (action plans: no action_plans_action table, open actions not loaded)")
-    print("\nNotification delivery, one worker")
-    results["delivery"] = measure_delivery(args.redis_url, args.deliveries)
+    print(f"\nNotification delivery, one worker of {args.worker_concurrency} processes")
+    results["delivery"] = measure_delivery(args.redis_url, args.deliveries,
+                                           args.worker_concurrency)
     print(f"  {results['delivery']}")
     if args.load_seconds:
         from bench.loadtest import run_load
@@ -534,6 +539,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agencies", default="",
                         help="only these sizes, e.g. largest,smallest (default: all)")
     parser.add_argument("--explain", action="store_true", help="keep EXPLAIN ANALYZE plans")
+    parser.add_argument("--worker-concurrency", type=int, default=2,
+                        help="processes of the delivery worker (make run starts 2)")
     parser.add_argument("--load-seconds", type=float, default=60.0,
                         help="length of each load-test phase (0: no load test)")
     parser.add_argument("--load-rate", type=float, default=20.0,
