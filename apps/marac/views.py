@@ -24,7 +24,7 @@ from apps.cases.sections import Section
 from apps.cases.selectors import case_get, involvement_list, visible_case_ids
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
-from apps.marac import selectors, services
+from apps.marac import pack, pack_pdf, selectors, services
 from apps.marac.forms import (
     AreaForm,
     AttendanceForm,
@@ -318,13 +318,30 @@ def meeting_detail(request: HttpRequest, meeting_id: str) -> HttpResponse:
     return render(request, "marac/meeting_detail.html", _meeting_context(request, meeting))
 
 
+def _pack(request: HttpRequest, meeting_id: str):
+    meeting = selectors.meeting_get(actor=request.actor, meeting_id=meeting_id)
+    rows = pack.meeting_pack(actor=request.actor, meeting=meeting)
+    _record_each_case(request, [row.item for row in rows], "marac_pack")
+    return meeting, rows
+
+
 @actor_required
 def meeting_pack(request: HttpRequest, meeting_id: str) -> HttpResponse:
-    """The meeting pack: every listed case with all research (printable)."""
-    meeting = selectors.meeting_get(actor=request.actor, meeting_id=meeting_id)
-    context = _meeting_context(request, meeting)
-    _record_each_case(request, context["items"], "marac_pack")
-    return render(request, "marac/meeting_pack.html", context)
+    """The meeting pack: per listed case a summary, outstanding actions and research, each
+    within the reader's scopes (printable to A4, one case per page)."""
+    meeting, rows = _pack(request, meeting_id)
+    return render(request, "marac/meeting_pack.html", {"meeting": meeting, "rows": rows})
+
+
+@actor_required
+def meeting_pack_pdf(request: HttpRequest, meeting_id: str) -> HttpResponse:
+    """The same pack as an A4 PDF download (no personal data in its file name)."""
+    meeting, rows = _pack(request, meeting_id)
+    response = HttpResponse(pack_pdf.build(meeting=meeting, rows=rows),
+                            content_type="application/pdf")
+    day = timezone.localtime(meeting.starts_at).date().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="marac-pack-{day}.pdf"'
+    return response
 
 
 @actor_required

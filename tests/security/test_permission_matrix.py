@@ -202,6 +202,7 @@ UI: dict[str, tuple[str, Rule]] = {
     "marac:meeting-new": ("get", nobody()),
     "marac:meeting": ("get", case_bound(200)),
     "marac:pack": ("get", case_bound(200)),
+    "marac:pack-pdf": ("get", case_bound(200)),  # the same pack as an A4 PDF
     "marac:minutes": ("get", case_bound(200)),
     "marac:attendance": ("get", nobody()),
     "marac:meeting-close": ("post", nobody()),

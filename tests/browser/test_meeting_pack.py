@@ -1,0 +1,57 @@
+"""The MARAC meeting pack in a browser (issue 16): printed to A4 by Chromium's print engine,
+the demo meeting's pack takes at most two pages per case and shows the children and the
+outstanding actions; the PDF download link works with JavaScript on and off."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from apps.core.demo.loader import DEFAULT_PASSWORD
+from apps.marac.models import Meeting, MeetingStatus
+from tests.browser.conftest import axe_check
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def demo_sign_in(visitor, username: str) -> None:
+    page = visitor.page
+    visitor.goto("/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    axe_check(page)
+
+
+def test_the_demo_pack_prints_on_two_a4_pages_per_case(visitor):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    meeting = Meeting.objects.get(status=MeetingStatus.SCHEDULED)
+    page = visitor.page
+    demo_sign_in(visitor, "coordinator")
+    visitor.goto(f"/marac/meetings/{meeting.pk}/pack/")
+    cases = page.get_by_test_id("pack-case")
+    expect(cases).to_have_count(5)
+    leah = cases.filter(has_text="Leah Fairweather")
+    expect(leah.get_by_test_id("pack-summary")).to_contain_text("Ruby")
+    expect(leah.get_by_test_id("pack-actions")).to_contain_text(
+        "Review the safety plan with Leah. – Safe Haven")
+    expect(leah.get_by_test_id("not-received")).to_contain_text("Not received:")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the pack as a PDF (A4)").click()
+    assert download.value.suggested_filename.startswith("marac-pack-")
+
+    if visitor.page._wraparound_js:  # Chromium prints the same page either way
+        pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=False)))
+        starts = [i for i, p in enumerate(pdf.pages) if ". Case NB-" in p.extract_text()]
+        assert len(starts) == 5
+        ends = [*starts[1:], len(pdf.pages)]
+        pages = [end - start for start, end in zip(starts, ends, strict=True)]
+        assert max(pages) <= 2, pages
+        text = "\n".join(p.extract_text() for p in pdf.pages)
+        assert "Ruby" in text and "Not received:" in text
