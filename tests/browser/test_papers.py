@@ -55,3 +55,31 @@ def test_the_demo_pack_prints_on_two_a4_pages_per_case(visitor):
         assert max(pages) <= 2, pages
         text = "\n".join(p.extract_text() for p in pdf.pages)
         assert "Ruby" in text and "Not received:" in text
+
+
+def test_the_persons_plan_lists_only_the_agencies_working_with_them(visitor):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    from apps.people.models import Person
+
+    case = Person.objects.get(given_name="Leah").cases.get()
+    page = visitor.page
+    demo_sign_in(visitor, "idva.clarke")
+    visitor.goto(f"/cases/{case.pk}/action-plan/")
+    page.get_by_role("link", name="Printable plan for the person").click()
+    visitor.check()
+    plan = page.get_by_test_id("person-plan")
+    agencies = plan.get_by_test_id("plan-agency")
+    expect(agencies).to_have_count(4)
+    expect(plan).not_to_contain_text("Change Pathways")
+    expect(plan).not_to_contain_text("Adult Social Care")
+    safe_haven = agencies.filter(has_text="Safe Haven")
+    expect(safe_haven.get_by_test_id("contact-route").filter(has_text="IDVA service")
+           ).to_contain_text("01632 960 140")
+    expect(safe_haven).to_contain_text("Review the safety plan with Leah.")
+    expect(plan.get_by_test_id("only-for")).to_contain_text(
+        "This plan is only for you, Leah Fairweather")
+    if visitor.page._wraparound_js:
+        printed = "\n".join(p.extract_text() for p in PdfReader(
+            io.BytesIO(page.pdf(format="A4"))).pages)
+        assert "Print this plan only for" not in printed  # the practitioner's warning
+        assert "01632 960 140" in printed and "Change Pathways" not in printed
