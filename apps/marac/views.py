@@ -277,12 +277,13 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     return _page(request, "marac/meeting_form.html", {"form": form}, form)
 
 
-def _record_each_case(request: HttpRequest, items: list, object_type: str) -> None:
-    """One audit row per listed case, in one INSERT whatever the agenda's length."""
+def _record_each_case(request: HttpRequest, items: list, object_type: str, meeting) -> None:
+    """One audit row per listed case, in one INSERT whatever the agenda's length; the basis
+    names the meeting in words ("MARAC meeting, Northbridge MARAC 8 December 2026")."""
     if items:
         access_record_many(actor=request.actor, object_type=object_type, action="view",
                            objects=[(item.pk, item.case_id) for item in items],
-                           basis=f"MARAC meeting {items[0].meeting_id}")
+                           basis=f"MARAC meeting, {meeting}")
 
 
 def _meeting_context(request: HttpRequest, meeting) -> dict:
@@ -321,7 +322,7 @@ def meeting_detail(request: HttpRequest, meeting_id: str) -> HttpResponse:
 def _pack(request: HttpRequest, meeting_id: str):
     meeting = selectors.meeting_get(actor=request.actor, meeting_id=meeting_id)
     rows = pack.meeting_pack(actor=request.actor, meeting=meeting)
-    _record_each_case(request, [row.item for row in rows], "marac_pack")
+    _record_each_case(request, [row.item for row in rows], "marac_pack", meeting)
     return meeting, rows
 
 
@@ -351,7 +352,7 @@ def meeting_minutes(request: HttpRequest, meeting_id: str) -> HttpResponse:
     actions = meeting_actions(meeting=meeting)
     for item in context["items"]:
         item.agreed = [a for a in actions if a.plan.case_id == item.case_id]
-    _record_each_case(request, context["items"], "marac_minutes")
+    _record_each_case(request, context["items"], "marac_minutes", meeting)
     return render(request, "marac/meeting_minutes.html", context)
 
 
