@@ -297,9 +297,12 @@ def _meeting_context(request: HttpRequest, meeting) -> dict:
     for item in items:
         item.case_visible = item.case_id in visible
         item.risk_visible = item.case_id in risk_visible
+        item.received = []
         for research in item.research.all():
             if research.agency_id == request.actor.agency_id:
                 mine[item.pk] = research
+            if research.submitted_at:
+                item.received.append(research.agency.name)
         item.my_research = mine.get(item.pk)
     return {
         "meeting": meeting, "items": items,

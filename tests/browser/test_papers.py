@@ -83,3 +83,29 @@ def test_the_persons_plan_lists_only_the_agencies_working_with_them(visitor):
             io.BytesIO(page.pdf(format="A4"))).pages)
         assert "Print this plan only for" not in printed  # the practitioner's warning
         assert "01632 960 140" in printed and "Change Pathways" not in printed
+
+
+def test_adding_a_note_with_htmx_breaks_no_csp_rule_and_groups_system_entries(page, live_server):
+    """After a note is added (htmx swaps the chronology in), the console shows no Content
+    Security Policy error; the MARAC listing's system entries are one grouped entry."""
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    from apps.people.models import Person
+
+    case = Person.objects.get(given_name="Amina").cases.get()
+    visitor = type("V", (), {})()
+    visitor.page = page
+    visitor.goto = lambda path: (page.goto(live_server.url + path), axe_check(page))
+    demo_sign_in(visitor, "pc.jones")
+    visitor.goto(f"/cases/{case.pk}/")
+    group = page.get_by_test_id("timeline-group").first
+    expect(group).to_contain_text("involved on the MARAC basis")
+    page.get_by_label("Note", exact=True).fill("Called Amina at the agreed time.")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_test_id("timeline")).to_contain_text("Called Amina at the agreed time.")
+    page.wait_for_timeout(500)
+    axe_check(page)  # includes: no CSP error in the console
+    # Filter by kind, with the filters kept on the "Older entries" pages.
+    page.get_by_label("Kind", exact=True).select_option("incident")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_test_id("timeline")).not_to_contain_text("Called Amina")
+    axe_check(page)
