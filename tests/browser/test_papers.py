@@ -109,3 +109,33 @@ def test_adding_a_note_with_htmx_breaks_no_csp_rule_and_groups_system_entries(pa
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_test_id("timeline")).not_to_contain_text("Called Amina")
     axe_check(page)
+
+
+def test_the_owner_list_offers_the_owner_agencys_staff_and_sign_out_stays_on_one_line(
+        visitor, world):
+    from tests.factories import involve, make_case
+
+    case = make_case(lead=world.lead_practitioner)
+    involve(case=case, manager=world.lead_manager, agency=world.partner)
+    page = visitor.page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    visitor.sign_in(world.lead_admin)
+    sign_out = page.get_by_role("button", name="Sign out")
+    box = sign_out.bounding_box()
+    line = float(sign_out.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+    assert box and box["height"] < 1.5 * line, (box, line)  # "Sign out" does not wrap
+
+    page.context.clear_cookies()
+    visitor.sign_in(world.lead_practitioner)
+    visitor.goto(f"/cases/{case.pk}/action-plan/")
+    owner = page.get_by_label("Owner (optional)")
+    partner_staff = world.partner_practitioner.user.get_full_name() or \
+        world.partner_practitioner.user.username
+    expect(owner.locator(f"optgroup[label='{world.partner.name}']")).to_have_count(1)
+    page.get_by_label("Owner agency").select_option(label=world.partner.name)
+    visible = owner.locator("optgroup:not([hidden])")
+    if page._wraparound_js:
+        expect(visible).to_have_count(1)
+        expect(visible).to_have_attribute("label", world.partner.name)
+    owner.select_option(label=partner_staff)
+    visitor.check()
