@@ -9,6 +9,12 @@ from apps.core.pdf import unicode_bold_font, unicode_font
 from apps.marac.pack import PackCase, action_lines, summary_lines
 
 MARKING = "OFFICIAL – SENSITIVE. Confidential MARAC information."
+_PLAIN = str.maketrans({"–": "-", "—": "-", "•": "-", "‘": "'", "’": "'", "“": '"', "”": '"'})
+
+
+def _latin1(value: str) -> str:
+    """Text the PDF core fonts can draw (used only when no TrueType font is installed)."""
+    return value.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
 def build(*, meeting, rows: list[PackCase]) -> bytes:
@@ -17,14 +23,22 @@ def build(*, meeting, rows: list[PackCase]) -> bytes:
 
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_font("dejavu", fname=unicode_font())
-    bold = unicode_bold_font()
-    pdf.add_font("dejavu", style="B", fname=bold or unicode_font())
+    try:
+        regular = unicode_font()
+    except FileNotFoundError:  # no TrueType font installed: the PDF core font, Latin-1 only
+        family, clean = "helvetica", _latin1
+    else:
+        family, clean = "dejavu", str
+        pdf.add_font("dejavu", fname=regular)
+        pdf.add_font("dejavu", style="B", fname=unicode_bold_font() or regular)
     line = {"w": 0, "new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
+    def font(*, size: float, style: str = "") -> None:
+        pdf.set_font(family, style=style, size=size)
+
     def text(value: str, *, size: float = 10, style: str = "") -> None:
-        pdf.set_font("dejavu", style=style, size=size)
-        pdf.multi_cell(**line, text=value[:20_000])
+        font(size=size, style=style)
+        pdf.multi_cell(**line, text=clean(value[:20_000]))
 
     pdf.add_page()
     text(MARKING, size=9, style="B")
@@ -41,10 +55,10 @@ def build(*, meeting, rows: list[PackCase]) -> bytes:
         text(f"{row.number}. Case {row.case.reference}"
              f"{'  (repeat)' if row.item.is_repeat else ''}", size=13, style="B")
         for label, value in summary_lines(row):
-            pdf.set_font("dejavu", style="B", size=9)
-            pdf.cell(w=48, h=5, text=label)
-            pdf.set_font("dejavu", size=9)
-            pdf.multi_cell(w=0, h=5, text=value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            font(size=9, style="B")
+            pdf.cell(w=48, h=5, text=clean(label))
+            font(size=9)
+            pdf.multi_cell(w=0, h=5, text=clean(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1)
         text("Outstanding actions", size=11, style="B")
         if not row.plan_shown:

@@ -87,3 +87,17 @@ def test_the_pack_runs_a_fixed_number_of_queries_on_the_demo(demo):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(f"/marac/meetings/{meeting.pk}/pack/").status_code == 200
     assert len(ctx.captured_queries) <= 20, len(ctx.captured_queries)
+
+
+def test_the_pdf_is_still_made_without_a_truetype_font(demo, monkeypatch):
+    from apps.marac import pack_pdf
+
+    def missing() -> str:
+        raise FileNotFoundError("no font")
+
+    monkeypatch.setattr(pack_pdf, "unicode_font", missing)
+    meeting = upcoming()
+    response = client_for(member("coordinator")).get(f"/marac/meetings/{meeting.pk}/pack.pdf")
+    assert response.status_code == 200
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Ruby" in text and "OFFICIAL - SENSITIVE" in text
