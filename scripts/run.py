@@ -100,6 +100,46 @@ def commands(environ: Mapping[str, str], *, dev: bool) -> dict[str, list[str]]:
     }
 
 
+def wait_until_serving(host: str, port: str, *, processes: Mapping[str, subprocess.Popen],
+                       timeout: float = 60.0, settle: float = 3.0) -> bool:
+    """Wait until the web server accepts connections (and the start-up logs have settled), so
+    the logins and the address are the last thing on the screen."""
+    import socket
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if any(p.poll() is not None for p in processes.values()):
+            return False
+        try:
+            with socket.create_connection((host.strip("[]"), int(port)), timeout=1):
+                time.sleep(settle)
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+def _demo_logins(env: Mapping[str, str]) -> str:
+    result = subprocess.run([PY, "manage.py", "demo_logins", "--url", env["WRAPAROUND_SITE_URL"]],
+                            env=dict(env), capture_output=True, text=True, check=False)
+    return result.stdout.strip("\n") if result.returncode == 0 else ""
+
+
+def banner(env: Mapping[str, str], *, mode: str, logins: str) -> str:
+    """What ``make run`` prints last: the logins, the address, how to see them again, and
+    where the emails went."""
+    mail = ("printed above (WRAPAROUND_EMAIL_CONSOLE=true)"
+            if env.get("WRAPAROUND_EMAIL_CONSOLE", "").lower() in ("1", "true", "yes", "on")
+            else f"sent with {env['DJANGO_EMAIL_BACKEND']}" if env.get("DJANGO_EMAIL_BACKEND")
+            else "written to .data/mail/ (WRAPAROUND_EMAIL_CONSOLE=true prints them)")
+    lines = ["", "=" * 72, logins.strip("\n") if logins else "",
+             f"Wraparound is running at {env['WRAPAROUND_SITE_URL']}/  ({mode}; Ctrl-C stops "
+             "it)",
+             "See the logins again: python manage.py demo_logins",
+             f"Emails are {mail}.", "=" * 72, ""]
+    return "\n".join(line for line in lines if line is not None)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--dev", action="store_true",
@@ -118,8 +158,9 @@ def main(argv: list[str] | None = None) -> int:
                  for name, cmd in commands(env, dev=dev).items()}
     mode = "development server, debug pages ON" if dev else "gunicorn, debug pages off"
     host, port = address(env)
-    print(f"\nWraparound is running at http://{_url_host(host)}:{port}/  ({mode}; "
-          "Ctrl-C stops it)\n", flush=True)
+    wait_until_serving(_url_host(host) if host not in ANY_ADDRESS else DEFAULT_HOST, port,
+                       processes=processes)
+    print(banner(env, mode=mode, logins=_demo_logins(env)), flush=True)
 
     stopping = False
 

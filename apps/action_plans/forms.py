@@ -32,6 +32,16 @@ class ActionForm(Form):
                                                *[(k, a.name) for k, a in self._agencies.items()]]
         self.fields["owner_user"].choices = choices
 
+    def owner_groups(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """The owner choices by agency, (agency id, agency name, [(value, name)]), for the
+        select's groups (JavaScript then offers only the chosen owner agency's staff)."""
+        groups: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}
+        for value, m in self._users.items():
+            key = str(m.agency_id)
+            groups.setdefault(key, (key, m.agency.name, []))[2].append(
+                (value, m.user.get_full_name() or m.user.username))
+        return [groups[key] for key in self._agencies if key in groups]
+
     def clean(self) -> dict:
         data = super().clean()
         owner = data.get("owner_user")

@@ -102,3 +102,41 @@ def outstanding_from_meeting(*, meeting) -> Outstanding:
         not_done=[a for a in rows if a.status == ActionStatus.OPEN],
         circumstances_changed=[a for a in rows if a.status == ActionStatus.CANCELLED],
     )
+
+
+@dataclass
+class PlanAgency:
+    """One agency on a person's printable plan: who to contact and what it will do."""
+
+    agency: object
+    key_worker: object | None
+    services: list
+    actions: list[Action]
+
+
+def person_plan_agencies(*, case, actions: list[Action]) -> list[PlanAgency]:
+    """The agencies working with the case's person (a visible case): live lead and partner
+    involvements, and any agency owning one of ``actions``, but never an agency working with
+    the person causing harm (a plan must not tell the person causing harm who helps the
+    victim, nor the victim that a perpetrator programme is involved). Each carries its
+    contact routes from the service directory and its open actions. Three queries."""
+    from apps.agencies.models import Service
+    from apps.cases.models import Involvement, InvolvementRole
+    from apps.cases.sections import WorksWith
+
+    involvements = (Involvement.objects.active().filter(case=case)
+                    .exclude(works_with=WorksWith.PERSON_CAUSING_HARM)
+                    .exclude(agency__works_with_person_causing_harm=True)
+                    .select_related("agency", "key_worker").order_by("started_at"))
+    by_agency: dict = {}
+    for involvement in involvements:
+        owns = any(a.owner_agency_id == involvement.agency_id for a in actions)
+        if involvement.role in (InvolvementRole.LEAD, InvolvementRole.PARTNER) or owns:
+            by_agency[involvement.agency_id] = PlanAgency(
+                agency=involvement.agency, key_worker=involvement.key_worker, services=[],
+                actions=[a for a in actions if a.owner_agency_id == involvement.agency_id])
+    routes = (Service.objects.filter(agency_id__in=list(by_agency), active=True)
+              .exclude(contact_phone="", contact_email="").order_by("name"))
+    for service in routes:
+        by_agency[service.agency_id].services.append(service)
+    return list(by_agency.values())

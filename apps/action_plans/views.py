@@ -110,8 +110,10 @@ def action_close(request: HttpRequest, action_id: str) -> HttpResponse:
 
 @actor_required
 def plan_print(request: HttpRequest, case_id: str) -> HttpResponse:
-    """A plain-language plan for the person: what each agency will do and who to contact.
-    It names nobody else on the case and never shows a restricted address."""
+    """A plain-language plan for the person the case is about: what matters to them, the
+    agencies working with them (never one working with the person causing harm) with their
+    contact routes, what each will do and by when, and how we will (and will not) get in
+    touch. It names nobody else on the case and never shows an address."""
     case = case_get(actor=request.actor, case_id=case_id)
     visible = policy.visible_sections(actor=request.actor, case=case)
     if not visible.plan:
@@ -120,11 +122,13 @@ def plan_print(request: HttpRequest, case_id: str) -> HttpResponse:
     actions = [a for a in selectors.plan_actions(case=case, visible=visible,
                                                  agency_id=request.actor.agency_id)
                if a.status == ActionStatus.OPEN]
-    contacts = [inv for inv in involvement_list(case=case, include_ended=False)]
+    agencies = selectors.person_plan_agencies(case=case, actions=actions)
+    if visible.own_actions_only:
+        agencies = [a for a in agencies if a.agency.pk == request.actor.agency_id]
     access_record(actor=request.actor, object_type="action_plan", object_id=case.pk,
                   case_id=case.pk, action="print")
     subject = case_subject_link(case=case)
     return render(request, "action_plans/plan_print.html", {
-        "case": case, "plan": plan, "actions": actions, "contacts": contacts,
+        "case": case, "plan": plan, "agencies": agencies,
         "person": subject.person if subject else case.subject, "visible": visible,
     })

@@ -153,6 +153,12 @@ class Service(TimestampedModel):
     accepting_referrals = models.BooleanField(default=True)
     capacity_note = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
+    # How the people it works with contact it (printed on a person's plan; never personal).
+    contact_phone = models.CharField(max_length=30, blank=True, default="", db_default="")
+    contact_email = models.EmailField(blank=True, default="", db_default="")
+    contact_hours = models.CharField(
+        max_length=200, blank=True, default="", db_default="",
+        help_text="When people can call, e.g. Monday to Friday, 9am to 5pm.")
     # Open Referral UK (apps.interop.oruk): what the agency chose to publish, and capacity.
     published = models.BooleanField(
         default=False, db_default=False,

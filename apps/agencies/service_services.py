@@ -14,7 +14,8 @@ from apps.core.exceptions import NotPermitted, ServiceError
 
 EDITABLE = ("name", "description", "eligibility", "referral_criteria", "needs", "area",
             "response_target_hours", "accepting_referrals", "capacity_note", "active",
-            "published", "waiting_time_days")
+            "published", "waiting_time_days", "contact_phone", "contact_email",
+            "contact_hours")
 # A change to any of these stamps ``capacity_updated_at`` (published in the ORUK directory).
 CAPACITY = ("accepting_referrals", "capacity_note", "waiting_time_days")
 

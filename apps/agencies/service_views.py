@@ -66,6 +66,17 @@ class ServiceForm(Form):
         error_messages={"invalid": "Enter the waiting time as a whole number of days.",
                         "min_value": "Enter a waiting time of 0 days or more.",
                         "max_value": "Enter a waiting time of 3650 days or fewer."})
+    contact_phone = forms.CharField(
+        label="Phone number for the people you work with (optional)", max_length=30,
+        required=False, help_text="Printed on a person's plan. A service number, never a "
+                                  "worker's personal number.")
+    contact_email = forms.EmailField(
+        label="Email address for the people you work with (optional)", max_length=254,
+        required=False, error_messages={"invalid": "Enter an email address in the correct "
+                                                   "format, like name@example.com"})
+    contact_hours = forms.CharField(label="When people can call (optional)", max_length=200,
+                                    required=False,
+                                    help_text="For example, Monday to Friday, 9am to 5pm.")
     active = forms.BooleanField(label="Listed in the directory", required=False, initial=True)
     published = forms.BooleanField(
         label="Publish in the open directory (Open Referral UK)", required=False,

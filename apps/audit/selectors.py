@@ -54,3 +54,12 @@ def agency_access_log(*, actor: Actor | None, filters: AccessLogFilters) -> Quer
     if filters.date_to:
         events = events.filter(at__date__lte=filters.date_to)
     return events.select_related("user", "agency", "case").order_by("-id")
+
+
+def meeting_names(*, meeting_ids: set) -> dict:
+    """Meeting id -> "Northbridge MARAC 8 December 2026", to name the meetings older access
+    rows record by id (the reader already sees those rows; a name and date only)."""
+    from apps.marac.models import Meeting
+
+    return {m.pk: str(m) for m in Meeting.objects.filter(pk__in=meeting_ids)
+            .select_related("area")}

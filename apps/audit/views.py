@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 
 from apps.agencies.decorators import actor_required
-from apps.audit import selectors
+from apps.audit import selectors, wording
 from apps.audit.forms import AccessLogFilterForm
 from apps.audit.models import AccessEvent
 from apps.cases.selectors import case_get
@@ -25,9 +25,14 @@ def _require_auditor(request: HttpRequest) -> None:
 
 def _page(request: HttpRequest, events: QuerySet[AccessEvent]) -> Page:
     """Newest first, a page at a time (the shared keyset paginator; ``?before=`` is its
-    cursor, and one it did not hand out answers 400)."""
-    return keyset_page(events, ordering=("-id",), cursor=request.GET.get("before"),
+    cursor, and one it did not hand out answers 400), each event labelled in plain words
+    (one more query when older rows name a MARAC meeting by id)."""
+    page = keyset_page(events, ordering=("-id",), cursor=request.GET.get("before"),
                        page_size=PAGE_SIZE)
+    ids = wording.meeting_ids([event.basis for event in page.items])
+    meetings = selectors.meeting_names(meeting_ids=ids) if ids else {}
+    wording.label_events(page.items, meetings=meetings)
+    return page
 
 
 @actor_required

@@ -32,6 +32,19 @@ class NoteForm(Form):
                                    choices=NoteVisibility.choices, initial=NoteVisibility.SHARED)
 
 
+class ChronologyFilterForm(Form):
+    """The chronology's filters (GET): kind of entry and the agency that recorded it."""
+
+    kind = forms.ChoiceField(label="Kind", required=False,
+                             choices=[("", "All kinds"), *NoteKind.choices])
+    agency = forms.ChoiceField(label="Recorded by", required=False)
+
+    def __init__(self, *args: object, agencies: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", "Any agency"),
+                                         *[(str(a.pk), a.name) for a in agencies]]
+
+
 class CaseEditForm(Form):
     status = forms.ChoiceField(label="Status", choices=CaseStatus.choices)
     risk_level = forms.ChoiceField(label="Risk level", choices=RiskLevel.choices)

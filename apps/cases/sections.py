@@ -57,8 +57,9 @@ EVERYTHING = frozenset({Section.IDENTITY, Section.CONTACT, Section.PEOPLE, Secti
 MARAC_DEFAULT = frozenset({Section.IDENTITY, Section.RISK, Section.PLAN_OWN})
 # A MARAC involvement past its end that still owns open actions keeps only these.
 MARAC_ACTIONS_ONLY = frozenset({Section.IDENTITY, Section.PLAN_OWN})
-# The MARAC coordinating agency tracks every action agreed at the meeting.
-MARAC_COORDINATION = frozenset({Section.IDENTITY, Section.RISK, Section.PLAN})
+# The MARAC coordinating agency tracks every action agreed at the meeting, and its meeting pack
+# names the people involved, children in the household among them, so the chair can run it.
+MARAC_COORDINATION = frozenset({Section.IDENTITY, Section.PEOPLE, Section.RISK, Section.PLAN})
 # Emergency ("break-glass") access: time-limited, audited, the lead's managers are told.
 EMERGENCY = EVERYTHING
 # Never, for any involvement of an agency working with the person causing harm.

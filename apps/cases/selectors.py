@@ -170,6 +170,34 @@ def note_list(*, actor: Actor, case: Case) -> QuerySet[CaseNote]:
     )
 
 
+@dataclass(frozen=True)
+class NoteFilters:
+    """The chronology's filters, shared by the case page and ``GET …/notes/``."""
+
+    kind: str = ""
+    agency_id: UUID | None = None
+
+
+NOTE_ORDERING = ("-created_at", "-id")
+
+
+def note_list_filtered(*, actor: Actor, case: Case, filters: NoteFilters) -> QuerySet[CaseNote]:
+    notes = note_list(actor=actor, case=case)
+    if filters.kind:
+        notes = notes.filter(kind=filters.kind)
+    if filters.agency_id:
+        notes = notes.filter(agency_id=filters.agency_id)
+    return notes
+
+
+def chronology_page(*, actor: Actor, case: Case, filters: NoteFilters, cursor: str | None = None,
+                    page_size: int = 50) -> Page:
+    """One page of the chronology, newest first, by keyset (one query): the case page's
+    "Older entries" link carries the cursor, as the API's ``next`` does."""
+    return keyset_page(note_list_filtered(actor=actor, case=case, filters=filters),
+                       ordering=NOTE_ORDERING, cursor=cursor, page_size=page_size)
+
+
 def involvement_list(*, case: Case, include_ended: bool = True) -> QuerySet[Involvement]:
     involvements = Involvement.objects.filter(case=case).select_related(
         "agency", "key_worker", "started_by", "ended_by"

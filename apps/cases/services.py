@@ -26,6 +26,7 @@ from apps.cases.models import (
 )
 from apps.cases.permissions import case_permissions_sync, open_action_owners
 from apps.core.exceptions import ServiceError, TransitionNotAllowed
+from apps.core.text import possessive
 from apps.people.models import Person, RelationshipKind
 from apps.people.services import person_create, relationship_add
 
@@ -60,8 +61,7 @@ def _scope(*, role: str, agency: Agency, works_with: str = "") -> dict[str, Any]
 
 
 def _possessive(name: object) -> str:
-    name = str(name)
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
+    return possessive(name)
 
 
 def _touch(case: Case) -> None:
@@ -270,7 +270,8 @@ def involvement_end(*, actor: Actor, involvement: Involvement, reason: str) -> I
         involvement.end_reason = reason
         involvement.save(update_fields=["ended_at", "ended_by", "end_reason", "updated_at"])
         case_permissions_sync(case=case)
-        _system_note(actor=actor, case=case, text=f"{involvement.agency}'s involvement ended.")
+        _system_note(actor=actor, case=case,
+                     text=f"{_possessive(involvement.agency)} involvement ended.")
         _touch(case)
         access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
                       case_id=case.pk, action="end")

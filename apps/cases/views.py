@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,10 +11,12 @@ from apps.agencies.decorators import actor_required
 from apps.agencies.selectors import agency_list, member_users
 from apps.audit.services import access_record
 from apps.cases import policy, selectors, services
+from apps.cases.chronology import group_entries
 from apps.cases.forms import (
     CaseEditForm,
     CaseExistingPersonForm,
     CasePersonForm,
+    ChronologyFilterForm,
     InvolvementEndForm,
     InvolvementForm,
     InvolvementScopeForm,
@@ -65,9 +69,28 @@ def _case_context(request: HttpRequest, case: object, note_form: NoteForm | None
         "can_manage": may.manage,
         "people": list(selectors.case_people(actor=actor, case=case, visible=visible)),
         "involvements": involvements,
-        "notes": (list(selectors.note_list(actor=actor, case=case)[:200])
-                  if visible.chronology else []),
         "note_form": note_form or NoteForm(),
+        **(_chronology(request, case, involvements) if visible.chronology else {}),
+    }
+
+
+def _chronology(request: HttpRequest, case: object, involvements: list) -> dict:
+    """The chronology's page: filtered by kind and agency, newest first, 50 entries a page
+    with an "Older entries" link (keyset), system entries recorded together grouped."""
+    agencies = list({inv.agency_id: inv.agency for inv in involvements}.values())
+    params = request.GET if request.method == "GET" else {}
+    form = ChronologyFilterForm(params or None, agencies=agencies, auto_id="chronology_%s")
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = selectors.NoteFilters(kind=data.get("kind", ""),
+                                    agency_id=data.get("agency") or None)
+    page = selectors.chronology_page(actor=request.actor, case=case, filters=filters,
+                                     cursor=params.get("cursor") or None)
+    query = {k: v for k, v in data.items() if v}
+    return {
+        "notes": page.items, "entries": group_entries(page.items),
+        "chronology_form": form, "older_cursor": page.next_cursor,
+        "chronology_query": urlencode(query), "chronology_filtered": bool(query),
+        "chronology_first_page": not params.get("cursor"),
     }
 
 

@@ -51,6 +51,12 @@ class DsaForm(Form):
             pk=exclude_agency_id).order_by("name")
 
 
+class SignForm(Form):
+    confirm = forms.BooleanField(
+        label="I confirm the declaration above", required=True,
+        error_messages={"required": "Confirm the declaration to sign the agreement"})
+
+
 class TerminateForm(Form):
     reason = TextField(name="Reason", label="Why is the agreement being terminated?",
                        error_messages={"required": "Enter why the agreement is being "

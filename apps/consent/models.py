@@ -202,6 +202,9 @@ class DsaParty(models.Model):
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   null=True, blank=True, related_name="+")
+    declaration = models.TextField(
+        blank=True, default="", db_default="",
+        help_text="What the signer declared when signing for the agency, word for word.")
 
     class Meta:
         ordering = ["agency__name"]

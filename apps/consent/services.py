@@ -393,8 +393,17 @@ def dsa_create(*, actor: Actor, title: str, purpose: str, lawful_basis: str,
         return agreement
 
 
-def dsa_sign(*, actor: Actor, agreement: DataSharingAgreement) -> DataSharingAgreement:
-    """An agency admin signs for their own agency; the last signature makes it active."""
+def dsa_declaration(*, agency: object) -> str:
+    """What an agency admin declares when signing (shown before signing, stored with it)."""
+    return (f"I am authorised to sign this agreement for {agency}. I have read what it is "
+            f"for, its lawful basis, the information it covers, how long it is kept and its "
+            f"dates. {agency} will share information under it only as it says.")
+
+
+def dsa_sign(*, actor: Actor, agreement: DataSharingAgreement,
+             declaration: str = "") -> DataSharingAgreement:
+    """An agency admin signs for their own agency, with their declaration recorded (the
+    standard one, ``dsa_declaration``, unless given); the last signature makes it active."""
     actor_require_writer(actor=actor)
     with transaction.atomic():
         agreement = DataSharingAgreement.objects.select_for_update().get(pk=agreement.pk)
@@ -410,7 +419,8 @@ def dsa_sign(*, actor: Actor, agreement: DataSharingAgreement) -> DataSharingAgr
             raise TransitionNotAllowed(f"{actor.agency} has already signed this agreement.")
         now = timezone.now()
         party.signed_at, party.signed_by = now, actor.user
-        party.save(update_fields=["signed_at", "signed_by"])
+        party.declaration = (declaration or "").strip() or dsa_declaration(agency=actor.agency)
+        party.save(update_fields=["signed_at", "signed_by", "declaration"])
         unsigned = DsaParty.objects.filter(agreement=agreement, signed_at__isnull=True)
         if unsigned.exists():
             agreement.status = DsaStatus.AWAITING_SIGNATURES

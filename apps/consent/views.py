@@ -18,6 +18,7 @@ from apps.consent.forms import (
     DsaForm,
     EmergencyAccessForm,
     SharingPolicyForm,
+    SignForm,
     TerminateForm,
     WithdrawForm,
 )
@@ -76,16 +77,28 @@ def dsa_detail(request: HttpRequest, agreement_id: str) -> HttpResponse:
 
 
 @actor_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def dsa_sign(request: HttpRequest, agreement_id: str) -> HttpResponse:
+    """Sign for the acting agency: first a page showing what is agreed and the signer's
+    declaration to confirm; the declaration is recorded with the signature."""
     agreement = selectors.dsa_get(actor=request.actor, agreement_id=agreement_id)
-    try:
-        services.dsa_sign(actor=request.actor, agreement=agreement)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Signed for {request.actor.agency}.")
-    return redirect("consent:dsa-detail", agreement_id=agreement.pk)
+    can_sign = selectors.dsa_can_sign(actor=request.actor, agreement=agreement)
+    if request.method == "GET" and not can_sign:
+        raise Http404("No such page")
+    form = SignForm(request.POST if request.method == "POST" else None)
+    declaration = services.dsa_declaration(agency=request.actor.agency)
+    if request.method == "POST" and (form.is_valid() or not can_sign):
+        try:  # one who may not sign is refused by the service, with its message
+            services.dsa_sign(actor=request.actor, agreement=agreement, declaration=declaration)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Signed for {request.actor.agency}.")
+        return redirect("consent:dsa-detail", agreement_id=agreement.pk)
+    return render(request, "consent/dsa_sign.html", {
+        "agreement": agreement, "parties": list(agreement.parties.all()), "form": form,
+        "declaration": declaration,
+    }, status=400 if form.errors else 200)
 
 
 @actor_required

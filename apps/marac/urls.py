@@ -18,6 +18,7 @@ urlpatterns = [
     path("marac/meetings/new/", views.meeting_new, name="meeting-new"),
     path("marac/meetings/<uuid:meeting_id>/", views.meeting_detail, name="meeting"),
     path("marac/meetings/<uuid:meeting_id>/pack/", views.meeting_pack, name="pack"),
+    path("marac/meetings/<uuid:meeting_id>/pack.pdf", views.meeting_pack_pdf, name="pack-pdf"),
     path("marac/meetings/<uuid:meeting_id>/minutes/", views.meeting_minutes, name="minutes"),
     path("marac/meetings/<uuid:meeting_id>/attendance/", views.attendance, name="attendance"),
     path("marac/meetings/<uuid:meeting_id>/close/", views.meeting_close, name="meeting-close"),

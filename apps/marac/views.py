@@ -24,7 +24,7 @@ from apps.cases.sections import Section
 from apps.cases.selectors import case_get, involvement_list, visible_case_ids
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
-from apps.marac import selectors, services
+from apps.marac import pack, pack_pdf, selectors, services
 from apps.marac.forms import (
     AreaForm,
     AttendanceForm,
@@ -277,12 +277,13 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     return _page(request, "marac/meeting_form.html", {"form": form}, form)
 
 
-def _record_each_case(request: HttpRequest, items: list, object_type: str) -> None:
-    """One audit row per listed case, in one INSERT whatever the agenda's length."""
+def _record_each_case(request: HttpRequest, items: list, object_type: str, meeting) -> None:
+    """One audit row per listed case, in one INSERT whatever the agenda's length; the basis
+    names the meeting in words ("MARAC meeting, Northbridge MARAC 8 December 2026")."""
     if items:
         access_record_many(actor=request.actor, object_type=object_type, action="view",
                            objects=[(item.pk, item.case_id) for item in items],
-                           basis=f"MARAC meeting {items[0].meeting_id}")
+                           basis=f"MARAC meeting, {meeting}")
 
 
 def _meeting_context(request: HttpRequest, meeting) -> dict:
@@ -296,9 +297,12 @@ def _meeting_context(request: HttpRequest, meeting) -> dict:
     for item in items:
         item.case_visible = item.case_id in visible
         item.risk_visible = item.case_id in risk_visible
+        item.received = []
         for research in item.research.all():
             if research.agency_id == request.actor.agency_id:
                 mine[item.pk] = research
+            if research.submitted_at:
+                item.received.append(research.agency.name)
         item.my_research = mine.get(item.pk)
     return {
         "meeting": meeting, "items": items,
@@ -318,13 +322,30 @@ def meeting_detail(request: HttpRequest, meeting_id: str) -> HttpResponse:
     return render(request, "marac/meeting_detail.html", _meeting_context(request, meeting))
 
 
+def _pack(request: HttpRequest, meeting_id: str):
+    meeting = selectors.meeting_get(actor=request.actor, meeting_id=meeting_id)
+    rows = pack.meeting_pack(actor=request.actor, meeting=meeting)
+    _record_each_case(request, [row.item for row in rows], "marac_pack", meeting)
+    return meeting, rows
+
+
 @actor_required
 def meeting_pack(request: HttpRequest, meeting_id: str) -> HttpResponse:
-    """The meeting pack: every listed case with all research (printable)."""
-    meeting = selectors.meeting_get(actor=request.actor, meeting_id=meeting_id)
-    context = _meeting_context(request, meeting)
-    _record_each_case(request, context["items"], "marac_pack")
-    return render(request, "marac/meeting_pack.html", context)
+    """The meeting pack: per listed case a summary, outstanding actions and research, each
+    within the reader's scopes (printable to A4, one case per page)."""
+    meeting, rows = _pack(request, meeting_id)
+    return render(request, "marac/meeting_pack.html", {"meeting": meeting, "rows": rows})
+
+
+@actor_required
+def meeting_pack_pdf(request: HttpRequest, meeting_id: str) -> HttpResponse:
+    """The same pack as an A4 PDF download (no personal data in its file name)."""
+    meeting, rows = _pack(request, meeting_id)
+    response = HttpResponse(pack_pdf.build(meeting=meeting, rows=rows),
+                            content_type="application/pdf")
+    day = timezone.localtime(meeting.starts_at).date().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="marac-pack-{day}.pdf"'
+    return response
 
 
 @actor_required
@@ -334,7 +355,7 @@ def meeting_minutes(request: HttpRequest, meeting_id: str) -> HttpResponse:
     actions = meeting_actions(meeting=meeting)
     for item in context["items"]:
         item.agreed = [a for a in actions if a.plan.case_id == item.case_id]
-    _record_each_case(request, context["items"], "marac_minutes")
+    _record_each_case(request, context["items"], "marac_minutes", meeting)
     return render(request, "marac/meeting_minutes.html", context)
 
 

@@ -235,14 +235,9 @@ def _pdf(*, data: dict[str, list[dict[str, Any]]], heading: str) -> bytes:
 
 def _font() -> str:
     """A Unicode TrueType font shipped with fpdf2's dependencies or the system."""
-    import glob
+    from apps.core.pdf import unicode_font
 
-    for pattern in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                    "/usr/share/fonts/**/DejaVuSans.ttf", "/usr/share/fonts/**/*.ttf"):
-        found = glob.glob(pattern, recursive=True)
-        if found:
-            return found[0]
-    raise FileNotFoundError("no TrueType font for the printout")
+    return unicode_font()
 
 
 def build_zip(*, data: dict[str, list[dict[str, Any]]], heading: str,

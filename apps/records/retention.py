@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from apps.core.text import possessive
 from apps.records.models import AgreementRetention, RecordKind, RetentionRule
 
 
@@ -64,7 +65,8 @@ def due_for(case: object) -> Due:
     own = RetentionRule.objects.filter(agency_id=case.lead_agency_id,
                                        kind=RecordKind.CASE).first()
     if own is not None and own.months < months:
-        months, rule = own.months, f"{case.lead_agency.name}'s rule: {own.months} months"
+        months = own.months
+        rule = f"{possessive(case.lead_agency.name)} rule: {own.months} months"
     for agreement_months, title in _agreements_for(case):
         if agreement_months < months:
             months, rule = agreement_months, (f"Shared under \"{title}\": {agreement_months} "

@@ -77,6 +77,28 @@ LAWFUL = {"kind": "lawful_basis", "lawful_basis": "safeguarding_child",
           "not_told_reason": "Telling the parent could put the child at greater risk."}
 
 
+# Contact routes for the people each service works with (Ofcom drama numbers, .example).
+WEEKDAYS = "Monday to Friday, 9am to 5pm"
+CONTACTS = {
+    "Domestic abuse safeguarding unit": ("101", "", "Any time. In an emergency call 999."),
+    "Children's front door": ("01632 960 100", "childrens.frontdoor@northbridge.example",
+                              WEEKDAYS),
+    "Adult safeguarding": ("01632 960 110", "", WEEKDAYS),
+    "Homelessness prevention": ("01632 960 120", "housing@northbridge.example", WEEKDAYS),
+    "Sanctuary scheme": ("01632 960 121", "", WEEKDAYS),
+    "Perinatal mental health team": ("01632 960 130", "", WEEKDAYS),
+    "Alcohol liaison nurses": ("01632 960 131", "", WEEKDAYS),
+    "IDVA service": ("01632 960 140", "support@safehaven.example",
+                     "Monday to Saturday, 8am to 8pm"),
+    "Refuge": ("0808 157 0000", "", "Any time"),
+    "Perpetrator programme": ("01632 960 150", "", WEEKDAYS),
+    "Drug and alcohol treatment": ("01632 960 160", "", WEEKDAYS),
+    "Community health visiting": ("01632 960 170", "", WEEKDAYS),
+    "Mentoring for young people and ex-offenders": ("01632 960 180", "", WEEKDAYS),
+    "Supported tenancies": ("01632 960 190", "", WEEKDAYS),
+}
+
+
 def _consent(days_ago: int) -> dict:
     given_on = timezone.localdate() - datetime.timedelta(days=days_ago)
     return {**CONSENT, "consent_given_on": given_on}
@@ -90,6 +112,9 @@ def load_demo(context: DemoContext) -> None:
             response_target_hours=hours, accepting_referrals=accepting, description=description,
             eligibility=eligibility, capacity_note=note,
             referral_criteria="Referrals through Wraparound with a recorded basis for sharing.")
+    for name, (phone, email, hours) in CONTACTS.items():  # printed on a person's plan
+        Service.objects.filter(pk=catalogue[name].pk).update(
+            contact_phone=phone, contact_email=email, contact_hours=hours)
     # an agency admin maintains one entry through the service, as in the app
     service_create(actor=context.actor("admin.safehaven"), data={
         "name": "Outreach drop-in", "description": "Weekly drop-in at the community hub.",

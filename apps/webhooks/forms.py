@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from apps.core.exceptions import ServiceError
+from apps.core.forms import Form
 from apps.webhooks.events import Event
 from apps.webhooks.models import DESCRIPTION_MAX_LENGTH, URL_MAX_LENGTH
 from apps.webhooks.safety import check_url
@@ -16,7 +17,7 @@ class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         return super().id_for_label(id_, index)
 
 
-class EndpointForm(forms.Form):
+class EndpointForm(Form):
     url = forms.CharField(
         label="Web address", max_length=URL_MAX_LENGTH, widget=forms.URLInput,
         help_text="Where we send the events. It must start with https:// and be on the "

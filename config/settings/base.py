@@ -156,7 +156,8 @@ TEMPLATES = [
                 "apps.notifications.context_processors.notifications",
             ],
             # govuk_date / govuk_datetime filters in every template (apps/core/dates.py).
-            "builtins": ["apps.core.templatetags.govuk_dates"],
+            "builtins": ["apps.core.templatetags.govuk_dates",
+                         "apps.core.templatetags.wording"],
         },
     },
 ]

@@ -7,7 +7,19 @@ cookies: those are in production.py). Static files are served by WhiteNoise from
 (`make run` runs collectstatic first); with DEBUG on, WhiteNoise finds them in place.
 """
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import BASE_DIR, env, env_bool
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
+
+# Mail: written to files under WRAPAROUND_DATA_DIR/mail (one per message) so that the demo's
+# notifications do not flood the console; WRAPAROUND_EMAIL_CONSOLE=true prints them instead,
+# and DJANGO_EMAIL_BACKEND (e.g. SMTP to a mail catcher) wins over both.
+if not env("DJANGO_EMAIL_BACKEND"):
+    if env_bool("WRAPAROUND_EMAIL_CONSOLE", default=False):
+        EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    else:
+        EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+        EMAIL_FILE_PATH = str(Path(env("WRAPAROUND_DATA_DIR", "") or BASE_DIR / ".data") / "mail")

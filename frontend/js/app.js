@@ -3,7 +3,10 @@
 import { initAll as initGovuk } from "./govuk-frontend.min.js";
 import { initAll as initMoj } from "./moj-frontend.bundle.mjs";
 import "./htmx-config.js";
+import { initOwnerSelects } from "./owner-select.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initGovuk();
 initMoj();
+initOwnerSelects();
+document.body.addEventListener("htmx:afterSwap", (event) => initOwnerSelects(event.target));

@@ -4,6 +4,10 @@
 import htmx from "./htmx.esm.js";
 
 htmx.config.includeIndicatorStyles = false;
+// Settling copies these attributes from the old element to the swapped-in one with
+// setAttribute: a copied "style" (set by a component's script) is an inline style the CSP
+// refuses, one console error per element. Never copy it.
+htmx.config.attributesToSettle = ["class", "width", "height"];
 htmx.config.allowEval = false;
 htmx.config.allowScriptTags = false;
 window.htmx = htmx;

@@ -48,6 +48,18 @@ def test_admin_drafts_an_agreement_and_both_admins_sign(visitor, world):
     visitor.check()
     page.get_by_role("button", name=f"Sign for {world.lead.name}").click()
     page.wait_for_load_state()
+    # A confirmation step shows what is agreed and the declaration to confirm (issue 16).
+    expect(page.get_by_test_id("what-is-agreed")).to_contain_text("IDVA notification pilot")
+    expect(page.get_by_test_id("declaration")).to_contain_text(
+        f"I am authorised to sign this agreement for {world.lead.name}")
+    visitor.check()
+    page.get_by_role("button", name=f"Sign for {world.lead.name}").click()
+    page.wait_for_load_state()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Confirm the declaration")
+    visitor.check()
+    page.get_by_label("I confirm the declaration above").check()
+    page.get_by_role("button", name=f"Sign for {world.lead.name}").click()
+    page.wait_for_load_state()
     expect(page.get_by_test_id("dsa-status")).to_contain_text("Awaiting signatures")
     visitor.check()
     agreement = DataSharingAgreement.objects.get(title="IDVA notification pilot")
@@ -58,8 +70,14 @@ def test_admin_drafts_an_agreement_and_both_admins_sign(visitor, world):
     visitor.check()
     page.get_by_role("button", name=f"Sign for {world.partner.name}").click()
     page.wait_for_load_state()
+    visitor.check()
+    page.get_by_label("I confirm the declaration above").check()
+    page.get_by_role("button", name=f"Sign for {world.partner.name}").click()
+    page.wait_for_load_state()
     expect(page.get_by_test_id("dsa-status")).to_contain_text("Active")
     visitor.check()
     agreement.refresh_from_db()
     assert agreement.status == DsaStatus.ACTIVE
     assert agreement.parties.filter(signed_at__isnull=True).count() == 0
+    assert all(p.declaration.startswith("I am authorised to sign") for p in
+               agreement.parties.all())

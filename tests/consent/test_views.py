@@ -37,12 +37,22 @@ def test_admin_drafts_and_both_admins_sign(world):
     response = lead.post("/sharing/agreements/new/", _dsa_form([agency]))
     agreement = DataSharingAgreement.objects.get(title="Police and charity")
     assert response.status_code == 302
-    assert lead.post(f"/sharing/agreements/{agreement.pk}/sign/").status_code == 302
+    sign = f"/sharing/agreements/{agreement.pk}/sign/"
+    confirm = lead.get(sign).content.decode()
+    assert "Police and charity" in confirm and "I am authorised to sign" in confirm
+    unconfirmed = lead.post(sign)
+    assert unconfirmed.status_code == 400 and b"Confirm the declaration" in unconfirmed.content
+    assert not agreement.parties.filter(signed_at__isnull=False).exists()
+    assert lead.post(sign, {"confirm": "on"}).status_code == 302
     page = client_for(admin).get(f"/sharing/agreements/{agreement.pk}/")
     assert b"Sign for Unagreed Charity" in page.content
-    client_for(admin).post(f"/sharing/agreements/{agreement.pk}/sign/")
+    client_for(admin).post(sign, {"confirm": "on"})
     agreement.refresh_from_db()
     assert agreement.status == DsaStatus.ACTIVE
+    party = agreement.parties.get(agency=world.lead)
+    assert party.declaration.startswith(f"I am authorised to sign this agreement for "
+                                        f"{world.lead.name}")
+    assert client_for(admin).get(sign).status_code == 404  # signed: nothing to confirm
 
 
 def test_agreement_pages_are_for_parties_and_drafting_for_admins(world):

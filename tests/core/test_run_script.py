@@ -73,3 +73,30 @@ def test_the_served_host_is_allowed(run):
     env = run.run_environment({"WRAPAROUND_HOST": "192.0.2.10",
                                "DJANGO_ALLOWED_HOSTS": "wrap.example.org"}, dev=False)
     assert env["DJANGO_ALLOWED_HOSTS"] == "wrap.example.org"
+
+
+def test_the_logins_and_address_come_last_with_where_the_mail_went(run):
+    env = run.run_environment({"WRAPAROUND_PORT": "8765"}, dev=False)
+    text = run.banner(env, mode="gunicorn", logins="Demo logins\n  Password: x")
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines[1] == "Demo logins" and "Password: x" in text
+    assert "running at http://127.0.0.1:8765/" in text
+    assert "python manage.py demo_logins" in text and ".data/mail/" in text
+    loud = run.banner({**env, "WRAPAROUND_EMAIL_CONSOLE": "true"}, mode="x", logins="")
+    assert "printed above" in loud
+
+
+def test_local_mail_goes_to_files_unless_asked(monkeypatch):
+    import importlib
+
+    import config.settings.local as local
+
+    monkeypatch.delenv("DJANGO_EMAIL_BACKEND", raising=False)
+    monkeypatch.delenv("WRAPAROUND_EMAIL_CONSOLE", raising=False)
+    quiet = importlib.reload(local)
+    assert quiet.EMAIL_BACKEND.endswith("filebased.EmailBackend")
+    assert quiet.EMAIL_FILE_PATH.endswith("mail")
+    monkeypatch.setenv("WRAPAROUND_EMAIL_CONSOLE", "true")
+    assert importlib.reload(local).EMAIL_BACKEND.endswith("console.EmailBackend")
+    monkeypatch.delenv("WRAPAROUND_EMAIL_CONSOLE")
+    importlib.reload(local)

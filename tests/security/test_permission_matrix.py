@@ -186,11 +186,13 @@ UI: dict[str, tuple[str, Rule]] = {
     "consent:policy": ("post", admins_of_own_agency(302)),
     "consent:dsa-new": ("get", admins_of_own_agency(200)),
     "consent:dsa-detail": ("get", case_bound(200)),
-    # Agency admins sign: the partner's admin has not signed yet and does; everyone else is
-    # refused with a message (the lead's admin has signed; others may not sign).
+    # Agency admins sign after confirming their declaration (issue 16): the partner's admin,
+    # who has not signed yet, is shown the confirmation page again (400: the declaration was
+    # not confirmed), nothing signed; everyone else is refused with a message (the lead's
+    # admin has signed; others may not sign).
     "consent:dsa-sign": ("post", lambda role, rel: (
         NO_AGENCY if rel == "ended" else 404 if rel not in SEES_CASE
-        else 302 if (role, rel) == (Role.AGENCY_ADMIN, "partner") else Refused(302))),
+        else 400 if (role, rel) == (Role.AGENCY_ADMIN, "partner") else Refused(302))),
     "consent:dsa-terminate": ("post", case_bound(400)),  # the reason is required
     "consent:person-consents": ("get", case_bound(200)),
     "consent:consent-detail": ("get", case_bound(200)),
@@ -211,6 +213,7 @@ UI: dict[str, tuple[str, Rule]] = {
     "marac:meeting-new": ("get", nobody()),
     "marac:meeting": ("get", case_bound(200)),
     "marac:pack": ("get", case_bound(200)),
+    "marac:pack-pdf": ("get", case_bound(200)),  # the same pack as an A4 PDF
     "marac:minutes": ("get", case_bound(200)),
     "marac:attendance": ("get", nobody()),
     "marac:meeting-close": ("post", nobody()),

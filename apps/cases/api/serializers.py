@@ -138,6 +138,13 @@ class CaseFilterSerializer(serializers.Serializer):
         help_text="Only cases where the caller is their agency's key worker.")
 
 
+class NoteFilterSerializer(serializers.Serializer):
+    # The case page's chronology filters; blank means "any".
+    kind = serializers.ChoiceField(choices=NoteKind.choices, required=False, allow_blank=True)
+    agency = serializers.UUIDField(required=False, allow_null=True,
+                                   help_text="Only entries recorded by this agency.")
+
+
 class NoteSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
     agency = AgencyRefSerializer(read_only=True)

@@ -25,6 +25,7 @@ from apps.cases.api.serializers import (
     InvolvementScopeSerializer,
     InvolvementSerializer,
     NoteCreateSerializer,
+    NoteFilterSerializer,
     NoteSerializer,
 )
 from apps.cases.models import Case, CaseNote, Involvement
@@ -125,18 +126,28 @@ class CaseChildMixin:
 
 
 @extend_schema(parameters=[CASE_ID])
+@extend_schema_view(list=extend_schema(parameters=[NoteFilterSerializer]))
 class CaseNoteViewSet(CaseChildMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       mixins.CreateModelMixin, ScopedGenericViewSet):
-    """The case's chronology: shared notes, and the acting agency's own. Answers 404 when the
-    acting agency's scope does not include the chronology section (as for a case it cannot
-    see: a hidden section is simply absent)."""
+    """The case's chronology: shared notes, and the acting agency's own, newest first (the
+    case page's order, filters and keyset pages: ``?kind=``, ``?agency=``, ``next``). Answers
+    404 when the acting agency's scope does not include the chronology section (as for a case
+    it cannot see: a hidden section is simply absent)."""
 
     serializer_class = NoteSerializer
 
     def selector_queryset(self, actor: Actor | None) -> QuerySet[CaseNote]:
         if not policy.visible_sections(actor=actor, case=self.case).chronology:
             raise Http404("No such case")
-        return selectors.note_list(actor=actor, case=self.case)
+        if self.action != "list":
+            return selectors.note_list(actor=actor, case=self.case)
+        filters = NoteFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        values = filters.validated_data
+        return selectors.note_list_filtered(actor=actor, case=self.case,
+                                            filters=selectors.NoteFilters(
+                                                kind=values.get("kind", ""),
+                                                agency_id=values.get("agency")))
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         response = super().list(request, *args, **kwargs)

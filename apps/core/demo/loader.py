@@ -194,3 +194,18 @@ def logins() -> list[tuple[str, str, str]]:
                                                        "user__username"))
     result = [(m.user.username, m.agency.name, Role(m.role).label) for m in rows]
     return [*result, ("admin", "(Django admin)", "Superuser")]
+
+
+def logins_text(*, url: str = "") -> str:
+    """The demo logins, the one password and the address to open, as printed by ``make run``
+    (last, once the servers are up) and ``manage.py demo_logins``."""
+    from django.conf import settings
+
+    rows = logins()
+    if len(rows) == 1:  # only the superuser: the demo is not loaded
+        return "\nThe Northbridge demo is not loaded: run `make demo` (manage.py load_demo).\n"
+    lines = ["", "Demo logins (all share one password):"]
+    lines += [f"  {username:<20} {role:<18} {agency}" for username, agency, role in rows]
+    lines += ["", f"  Password: {demo_password()}",
+              f"  Open:     {(url or settings.SITE_URL).rstrip('/')}/", ""]
+    return "\n".join(lines)

@@ -9,7 +9,4 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         if not loader.load(say=self.stdout.write):
             self.stdout.write("The Northbridge demo is already loaded.")
-        self.stdout.write("\nDemo logins (all share one password):")
-        for username, agency, role in loader.logins():
-            self.stdout.write(f"  {username:<20} {role:<18} {agency}")
-        self.stdout.write(f"\n  Password: {loader.demo_password()}\n")
+        self.stdout.write(loader.logins_text())
