@@ -19,5 +19,5 @@ def widen(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0006_involvement_sections")]
+    dependencies = [("cases", "0007_filter_indexes")]
     operations = [migrations.RunPython(widen, migrations.RunPython.noop)]
