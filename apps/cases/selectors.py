@@ -122,6 +122,21 @@ def case_list_marked(*, actor: Actor | None, cases: QuerySet[Case],
         actor=actor, codename=SECTION_CODENAMES[section]) for section in sections})
 
 
+def cases_mark_sections(*, actor: Actor | None, cases: list[Case],
+                        sections: tuple[str, ...]) -> None:
+    """Set ``shows_<section>`` on cases already fetched (e.g. a meeting's agenda), by the
+    same rule as ``case_list_marked``: one query for them all."""
+    names = [f"shows_{section}" for section in sections]
+    shown: dict = {}
+    if cases and actor is not None:
+        rows = case_list_marked(actor=actor, sections=sections,
+                                cases=Case.objects.filter(pk__in=[case.pk for case in cases]))
+        shown = {row[0]: row[1:] for row in rows.values_list("pk", *names)}
+    for case in cases:
+        for name, flag in zip(names, shown.get(case.pk, (False,) * len(names)), strict=True):
+            setattr(case, name, bool(flag))
+
+
 @dataclass(frozen=True)
 class MyWorkFilters:
     """The case list's filters, shared by My work and ``GET /api/v1/cases/``."""
