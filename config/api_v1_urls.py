@@ -30,3 +30,5 @@ urlpatterns += [path("", include("apps.documents.api.urls")),
                 path("", include("apps.records.api.urls"))]
 # Insight: the referral funnel, equality monitoring and the MARAC data return (issue 14).
 urlpatterns += [path("", include("apps.insight.api.urls"))]
+# The working surface: the work tray, caseloads and escalations (issue 13).
+urlpatterns += [path("", include("apps.work.api.urls"))]
