@@ -9,7 +9,6 @@ from rest_framework import serializers
 from apps.agencies.actor import Actor
 from apps.agencies.models import Membership, Service, Team
 from apps.agencies.team_selectors import team_list
-from apps.core.api.pagination import KeysetCursorPagination
 from apps.core.api.viewsets import ScopedReadOnlyViewSet
 
 
@@ -36,15 +35,10 @@ class TeamSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TeamPagination(KeysetCursorPagination):
-    ordering = ("name", "id")
-
-
 class TeamViewSet(ScopedReadOnlyViewSet):
     """The acting agency's teams: members, and the services whose referrals they receive."""
 
-    serializer_class = TeamSerializer
-    pagination_class = TeamPagination
+    serializer_class = TeamSerializer  # paged newest first, as every list
 
     def selector_queryset(self, actor: Actor | None) -> QuerySet[Team]:
         return team_list(actor=actor).prefetch_related(

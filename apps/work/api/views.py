@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.actor import actor_or_404
-from apps.core.api.pagination import KeysetCursorPagination
 from apps.core.api.viewsets import ScopedGenericViewSet
 from apps.work.caseload import worker_loads, workers
 from apps.work.selectors import BUCKETS, ITEM_LIMIT, KINDS, tray
@@ -75,17 +74,13 @@ class CaseloadSerializer(serializers.Serializer):
         return LoadSerializer(self.context["loads"][membership.user_id]).data
 
 
-class CaseloadPagination(KeysetCursorPagination):
-    ordering = ("user__username", "id")
-
-
 class CaseloadViewSet(ScopedGenericViewSet, mixins.ListModelMixin):
     """Caseload per worker of the acting agency, for its managers (anyone else gets an empty
     list): open cases, cases as key worker, open and overdue actions, referrals awaiting
-    decision and the oldest of them. Paged by username."""
+    decision and the oldest of them. Paged newest membership first (the default keyset on
+    (created_at, id))."""
 
     serializer_class = CaseloadSerializer
-    pagination_class = CaseloadPagination
 
     def selector_queryset(self, actor):
         return workers(actor=actor)
