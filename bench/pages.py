@@ -151,7 +151,30 @@ ORDER BY n.created_at DESC, n.id DESC LIMIT 26"""
                  notifications_qs, notifications_sql, lambda k: [user_id, agency_id]),
     ]
     specs += _standards_specs(actor=actor)
+    specs += _work_specs(actor=actor)
     return [spec for spec in specs if url_exists(spec.url(0))]
+
+
+def _work_specs(*, actor: Actor) -> list[PageSpec]:
+    """Issue 13: the work tray (the home page) and its API; the main query is the referral
+    queue (the largest of the tray's reads)."""
+    from apps.referrals.selectors import referral_list
+    from apps.work.selectors import ITEM_LIMIT, referral_queue
+
+    def tray_qs() -> QuerySet:
+        return (referral_list(actor=actor).filter(referral_queue(actor))
+                .select_related(None).select_related("case", "to_service")
+                .order_by("due_at", "pk")[:ITEM_LIMIT + 1])
+
+    tray_sql = """
+SELECT r.*, c.reference, s.name FROM referrals_referral r JOIN cases_case c ON c.id = r.case_id
+LEFT JOIN agencies_service s ON s.id = r.to_service_id
+WHERE r.to_agency_id = %s AND r.status = 'submitted' AND r.assigned_to_id = %s
+ORDER BY r.due_at, r.id LIMIT 51"""
+    params = lambda k: [actor.agency_id, actor.user.pk]  # noqa: E731
+    return [PageSpec("work tray", lambda k: "/", False, tray_qs, tray_sql, params),
+            PageSpec("API work tray", lambda k: "/api/v1/work/", True, tray_qs, tray_sql,
+                     params)]
 
 
 def _standards_specs(*, actor: Actor) -> list[PageSpec]:
@@ -259,7 +282,19 @@ GROUP BY 1, 2, 3, 4, 5"""
     def bound(k: int) -> list:
         return [agency_id, agency_id, start, end]
 
+    from apps.work.caseload import workers
+
+    def caseload_qs() -> QuerySet:
+        return workers(actor=actor)[:50]
+
+    caseload_sql = """
+SELECT m.*, u.username FROM agencies_membership m JOIN auth_user u ON u.id = m.user_id
+WHERE m.agency_id = %s AND m.ended_at IS NULL ORDER BY u.username, m.id LIMIT 51"""
     specs = [
+        PageSpec("manager: caseload", lambda k: "/caseload/", False, caseload_qs,
+                 caseload_sql, lambda k: [agency_id]),
+        PageSpec("API manager: caseload", lambda k: "/api/v1/caseload/", True, caseload_qs,
+                 caseload_sql, lambda k: [agency_id]),
         PageSpec("report: funnel", lambda k: "/reports/funnel/", False, funnel_qs, funnel_sql,
                  bound),
         PageSpec("report: equality", lambda k: "/reports/equality/", False, funnel_qs,

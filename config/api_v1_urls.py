@@ -32,3 +32,5 @@ urlpatterns += [path("", include("apps.documents.api.urls")),
 urlpatterns += [path("", include("apps.insight.api.urls"))]
 # Webhooks: an agency admin's endpoints and their delivery logs (issue 15).
 urlpatterns += [path("", include("apps.webhooks.api.urls"))]
+# The working surface: the work tray, caseloads and escalations (issue 13).
+urlpatterns += [path("", include("apps.work.api.urls"))]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("apps.documents.urls")),
     path("", include("apps.records.urls")),
     path("", include("apps.insight.urls")),
+    path("", include("apps.work.urls")),
     path("api/", include("config.api_urls")),
     path("oruk/", include("apps.interop.oruk.urls")),
     path("api/fhir/", include("apps.interop.fhir.urls")),

@@ -49,7 +49,12 @@ class SignOutView(auth_views.LogoutView):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("cases:my-work" if request.user.is_authenticated else "accounts:login")
+    """The work tray for a signed-in member (apps/work); sign-in for anyone else."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    from apps.work.views import tray_page
+
+    return tray_page(request)
 
 
 @login_required
@@ -67,7 +72,7 @@ def switch_agency(request: HttpRequest) -> HttpResponse:
         chosen = next(m for m in memberships if str(m.pk) == form.cleaned_data["membership"])
         request.session[SESSION_KEY] = str(chosen.pk)
         messages.success(request, f"You are now acting for {chosen.agency.name}.")
-        return redirect("cases:my-work")
+        return redirect("accounts:home")
     return render(request, "accounts/switch_agency.html", {"form": form},
                   status=400 if form.errors else 200)
 
@@ -151,7 +156,7 @@ def two_factor_verify_view(request: HttpRequest) -> HttpResponse:
             next_url = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
                                                    require_https=request.is_secure()):
-                next_url = reverse("cases:my-work")
+                next_url = reverse("accounts:home")
             return redirect(next_url)
     return render(request, "accounts/two_factor_verify.html", {"form": form},
                   status=400 if form.errors else 200)

@@ -117,3 +117,31 @@ def action_cancel(*, actor: Actor, action: Action, note: str) -> Action:
     """Cancel an action because circumstances changed (the note says how)."""
     actor_require_writer(actor=actor)
     return _close(actor=actor, action=action, status=ActionStatus.CANCELLED, note=note)
+
+
+def action_assign(*, actor: Actor, action: Action, user) -> Action:
+    """A manager of the owner agency gives an open action to one of its members (or picks it
+    up themselves). The action stays the owner agency's."""
+    actor_require_writer(actor=actor)
+    with transaction.atomic():
+        action = Action.objects.select_for_update(of=("self",)).select_related(
+            "plan").get(pk=action.pk)
+        policy.require_assign_work(actor=actor, agency_id=action.owner_agency_id)
+        if action.status != ActionStatus.OPEN:
+            raise TransitionNotAllowed("Only an open action can be reassigned.")
+        if not Membership.objects.active().filter(user=user,
+                                                  agency_id=action.owner_agency_id).exists():
+            raise ServiceError(f"{user.get_username()} is not a member of the owner agency.",
+                               field="user")
+        was = action.owner_user_id
+        action.owner_user = user
+        action.save(update_fields=["owner_user", "updated_at"])
+        access_record(actor=actor, object_type="action", object_id=action.pk,
+                      case_id=action.plan.case_id, action="assign",
+                      basis=f"owner: {was or '-'} to {user.pk}")
+        if user.pk != actor.user.pk:
+            notify(recipients=[user.pk], kind="action_assigned", target_type="action",
+                   target_id=action.pk, title="An action has been assigned to you",
+                   url=f"/cases/{action.plan.case_id}/action-plan/",
+                   agency_id=action.owner_agency_id)
+        return action

@@ -91,7 +91,9 @@ class Membership(TimestampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
-    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True)
+    # The member's team in this agency (one membership, at most one team): its queue is theirs.
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
     job_title = models.CharField(max_length=200, blank=True)
     started_at = models.DateTimeField()
@@ -151,6 +153,9 @@ class Service(TimestampedModel):
         default=16, help_text="Working hours (Mon–Fri 09:00–17:00) to decide a referral."
     )
     accepting_referrals = models.BooleanField(default=True)
+    handling_team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="services",
+        help_text="The team whose queue receives the service's referrals.")
     capacity_note = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
     # How the people it works with contact it (printed on a person's plan; never personal).

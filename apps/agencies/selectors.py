@@ -97,3 +97,24 @@ def agencies_by_ids(*, agency_ids: Iterable[UUID], active_only: bool = False
     if active_only:
         agencies = agencies.filter(active=True)
     return list(agencies)
+
+
+def member_open_work(*, membership: Membership) -> int:
+    """How many open cases (as key worker), actions and referrals the member holds in the
+    agency, read at most 100 of each: ending the membership prompts a hand-over first
+    (apps/work). Models are read by name: the agencies app sits below the case apps."""
+    from django.apps import apps
+
+    involvement = apps.get_model("cases", "Involvement")
+    action = apps.get_model("action_plans", "Action")
+    referral = apps.get_model("referrals", "Referral")
+    kinds = [
+        involvement.objects.filter(agency_id=membership.agency_id,
+                                   key_worker_id=membership.user_id, ended_at__isnull=True),
+        action.objects.filter(owner_agency_id=membership.agency_id,
+                              owner_user_id=membership.user_id, status="open"),
+        referral.objects.filter(to_agency_id=membership.agency_id,
+                                assigned_to_id=membership.user_id,
+                                status__in=("submitted", "info_requested")),
+    ]
+    return sum(len(rows.order_by().values_list("pk", flat=True)[:100]) for rows in kinds)

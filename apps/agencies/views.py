@@ -154,5 +154,7 @@ def member_end(request: HttpRequest, membership_id: str) -> HttpResponse:
             messages.success(request, f"{membership.user.username}'s membership has ended "
                                       "and they have been signed out.")
             return redirect("agencies:members")
-    return render(request, "agencies/member_end.html", {"membership": membership, "error": error},
-                  status=400 if error else 200)
+    return render(request, "agencies/member_end.html", {
+        "membership": membership, "error": error,
+        "open_work": selectors.member_open_work(membership=membership),
+    }, status=400 if error else 200)

@@ -424,3 +424,55 @@ def require_link_people(*, actor: Actor | None, responsible: list[set],
     if not may_link_people(actor=actor, responsible=responsible):
         _refuse("Only a manager of the lead agency of both records can link or merge them.",
                 hide=hide)
+
+
+# --- Work assignment (issue 13): picking up and assigning referrals and cases -------------
+# * Assign work (a referral to decide, a case's key worker, a hand-over) to anyone of the
+#   agency: a manager of that agency.
+# * Pick up (assign to oneself): a referral, by a member of the receiving agency in the team
+#   handling its service (any member when the service names no team); a case, by a member of
+#   an involved agency who may contribute to it.
+# * The assignee must be an active member of the agency, and for a case that agency's
+#   involvement must be live (``involvement_is_live``): assignment never gives access to a case
+#   the assignee's agency may not see.
+
+def may_assign_work(*, actor: Actor | None, agency_id: object) -> bool:
+    return (is_writer(actor=actor) and actor.role == Role.MANAGER
+            and actor.agency_id == agency_id)
+
+
+def may_pick_up_referral(*, actor: Actor | None, referral: Referral) -> bool:
+    if not is_writer(actor=actor) or actor.agency_id != referral.to_agency_id:
+        return False
+    if actor.role == Role.MANAGER:
+        return True
+    team_id = referral.to_service.handling_team_id if referral.to_service_id else None
+    return team_id is None or actor.membership.team_id == team_id
+
+
+def may_pick_up_case(*, actor: Actor | None, case: Case) -> bool:
+    return is_writer(actor=actor) and may_contribute(actor=actor, case=case)
+
+
+def require_assign_work(*, actor: Actor | None, agency_id: object, hide: bool = False) -> None:
+    if not may_assign_work(actor=actor, agency_id=agency_id):
+        _refuse("Only a manager of the agency can assign its work.", hide=hide)
+
+
+def involvement_is_live(*, involvement: Involvement, now: object) -> bool:
+    """The agency's involvement still gives it the case: not ended, not past its end time."""
+    return involvement.ended_at is None and (involvement.ends_at is None
+                                             or involvement.ends_at > now)
+
+
+def may_hand_over(*, actor: Actor | None, agency_id: object) -> bool:
+    """Move a worker's cases, actions and referrals to a colleague: a manager or an agency
+    admin of that agency (the admin ends memberships, and is prompted to hand over first)."""
+    return (is_writer(actor=actor) and actor.role in (Role.MANAGER, Role.AGENCY_ADMIN)
+            and actor.agency_id == agency_id)
+
+
+def require_hand_over(*, actor: Actor | None, agency_id: object, hide: bool = False) -> None:
+    if not may_hand_over(actor=actor, agency_id=agency_id):
+        _refuse("Only a manager or an agency admin of the agency can hand over its work.",
+                hide=hide)

@@ -25,7 +25,7 @@ from apps.cases.models import (
     NoteVisibility,
 )
 from apps.cases.permissions import case_permissions_sync, open_action_owners
-from apps.core.exceptions import ServiceError, TransitionNotAllowed
+from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
 from apps.core.text import possessive
 from apps.people.models import Person, RelationshipKind
 from apps.people.services import person_create, relationship_add
@@ -290,11 +290,66 @@ def involvement_set_key_worker(*, actor: Actor, involvement: Involvement, user) 
                 user=user, agency_id=involvement.agency_id).exists():
             raise ServiceError("The key worker must be a member of your agency.",
                                field="key_worker")
+        if user is not None:
+            key_worker_check(involvement=involvement, user=user)
         involvement.key_worker = user
         involvement.save(update_fields=["key_worker", "updated_at"])
         case_permissions_sync(case=involvement.case)
         access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
                       case_id=involvement.case_id, action="set_key_worker")
+        return involvement
+
+
+def key_worker_check(*, involvement: Involvement, user) -> None:
+    """Refuse a key worker who is not an active member of the involvement's agency, or a case
+    that agency may no longer see (assignment never gives access: issue 13)."""
+    if not Membership.objects.active().filter(user=user,
+                                              agency_id=involvement.agency_id).exists():
+        raise ServiceError(f"{user.get_username()} is not a member of {involvement.agency}.",
+                           field="user")
+    if not policy.involvement_is_live(involvement=involvement, now=timezone.now()):
+        raise ServiceError(f"{involvement.agency} can no longer see case "
+                           f"{involvement.case.reference}, so it cannot be assigned.",
+                           field="user")
+
+
+def key_worker_set_on_accept(*, involvement: Involvement, user) -> Involvement:
+    """The key worker named when the agency accepted a referral (internal: the referral
+    service has checked the acceptor and that ``user`` is a member of the agency)."""
+    key_worker_check(involvement=involvement, user=user)
+    involvement.key_worker = user
+    involvement.save(update_fields=["key_worker", "updated_at"])
+    if involvement.case.restricted:
+        case_permissions_sync(case=involvement.case)
+    return involvement
+
+
+def case_assign(*, actor: Actor, case: Case, user) -> Involvement:
+    """Make ``user`` the key worker of the acting agency's involvement in the case: a manager
+    assigns anyone of the agency; anyone who may contribute picks it up for themselves."""
+    actor_require_writer(actor=actor)
+    with transaction.atomic():
+        involvement = (Involvement.objects.select_for_update(of=("self",))
+                       .select_related("case", "agency")
+                       .filter(case_id=case.pk, agency_id=actor.agency_id,
+                               ended_at__isnull=True).first())
+        if involvement is None:
+            raise ServiceError("Your agency is not involved in this case.", field="user")
+        if user.pk == actor.user.pk:
+            if not (policy.may_pick_up_case(actor=actor, case=involvement.case)
+                    or policy.may_assign_work(actor=actor, agency_id=involvement.agency_id)):
+                raise NotPermitted("You cannot pick up this case.")
+        else:
+            policy.require_assign_work(actor=actor, agency_id=involvement.agency_id)
+        key_worker_check(involvement=involvement, user=user)
+        was = involvement.key_worker_id
+        involvement.key_worker = user
+        involvement.save(update_fields=["key_worker", "updated_at"])
+        case_permissions_sync(case=involvement.case)
+        access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
+                      case_id=involvement.case_id,
+                      action="pick_up" if user.pk == actor.user.pk else "assign",
+                      basis=f"key worker: {was or '-'} to {user.pk}")
         return involvement
 
 

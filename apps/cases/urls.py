@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("cases/", views.my_work, name="my-work"),
     path("cases/<uuid:case_id>/", views.case_detail, name="detail"),
+    path("cases/<uuid:case_id>/pick-up/", views.case_pick_up, name="pick-up"),
     path("cases/<uuid:case_id>/edit/", views.case_edit, name="edit"),
     path("cases/<uuid:case_id>/notes/", views.note_add, name="note-add"),
     path("cases/<uuid:case_id>/people/new/", views.person_add, name="person-add"),

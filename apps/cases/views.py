@@ -60,6 +60,10 @@ def _case_context(request: HttpRequest, case: object, note_form: NoteForm | None
         involvement.may_set_key_worker = (
             involvement.ended_at is None
             and policy.may_set_key_worker(actor=actor, involvement=involvement))
+        involvement.may_pick_up = (
+            involvement.ended_at is None and involvement.agency_id == actor.agency_id
+            and involvement.key_worker_id != actor.user.pk and may.contribute
+            and not actor.read_only)
     return {
         "case": case,
         "may": may,
@@ -267,6 +271,20 @@ def key_worker_set(request: HttpRequest, case_id: str, involvement_id: str) -> H
     return render(request, "cases/key_worker.html",
                   {"case": case, "involvement": involvement, "form": form},
                   status=400 if form.errors else 200)
+
+
+@actor_required
+@require_POST
+def case_pick_up(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Become the acting agency's key worker on the case."""
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    try:
+        services.case_assign(actor=request.actor, case=case, user=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "You are now your agency's key worker on this case.")
+    return redirect("cases:detail", case_id=case.pk)
 
 
 @actor_required

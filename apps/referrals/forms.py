@@ -121,3 +121,34 @@ class OutgoingFilterForm(Form):
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Any status"), *ReferralStatus.choices]
+
+
+class _MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class AcceptForm(forms.Form):
+    """Accept, naming the key worker in the same step (blank: the person accepting)."""
+
+    key_worker = _MemberChoiceField(
+        label="Key worker (optional)", queryset=None, required=False,
+        empty_label="Me", help_text="Who in your agency will work with the person.",
+        error_messages={"invalid_choice": "Choose a key worker from your agency."})
+
+    def __init__(self, *args: Any, members: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key_worker"].queryset = members
+
+
+class AssignForm(forms.Form):
+    """Pick up (yourself) or, for a manager, assign to a member of the agency."""
+
+    user = _MemberChoiceField(
+        label="Assign to", queryset=None,
+        error_messages={"required": "Choose who to assign it to.",
+                        "invalid_choice": "Choose someone from your agency."})
+
+    def __init__(self, *args: Any, members: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = members

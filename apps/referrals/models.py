@@ -69,6 +69,10 @@ class Referral(TimestampedModel):
                                        help_text="Twice the response target.")
     seen_at = models.DateTimeField(null=True, blank=True,
                                    help_text="First opened by the receiving agency.")
+    # Who in the receiving agency is dealing with it (picked up, or assigned by a manager).
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    assigned_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
@@ -114,6 +118,10 @@ class Referral(TimestampedModel):
                          name="referral_open_due"),
             models.Index(fields=["escalate_at"], condition=Q(status="submitted"),
                          name="referral_open_escalate"),
+            # The work tray: open referrals assigned to someone.
+            models.Index(fields=["assigned_to", "due_at"],
+                         condition=Q(status__in=["submitted", "info_requested"]),
+                         name="referral_open_assigned"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(from_agency=models.F("to_agency")),

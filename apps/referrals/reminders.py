@@ -1,10 +1,11 @@
 """Reminders for referrals not decided in time. Set-based, and each stage is sent once.
 
-Stage ``reminder``: submitted and past ``due_at`` (the service's response target) -> every
-member of the receiving agency. Stage ``escalation``: past ``escalate_at`` (twice the target)
--> the receiving agency's managers, and a note to the referrer. Each person hears once per run
-(``apps.notifications.sweeps``): about the referral, or, when several fell due together, how
-many and a link to the list.
+Stage ``reminder``: submitted and past ``due_at`` (the service's response target) -> the
+referral's queue: the team handling its service (or the agency's managers and admins when it
+has none) and whoever it is assigned to. Stage ``escalation``: past ``escalate_at`` (twice
+the target) -> the receiving agency's managers, and a note to the referrer. Each person
+hears once per run (``apps.notifications.sweeps``): about the referral, or, when several fell
+due together, how many and a link to the list.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from apps.agencies.models import Role
 from apps.agencies.selectors import members_by_agency
+from apps.agencies.team_selectors import service_recipients_by_queue
 from apps.notifications.services import reminders_claim
 from apps.notifications.sweeps import Batch, Item, Summary
 from apps.referrals.models import Referral, ReferralStatus
@@ -44,9 +46,10 @@ def referral_reminders(*, now: datetime | None = None) -> dict[str, int]:
                                     targets=open_referrals.filter(escalate_at__lte=now))
         facts = {row[0]: row[1:] for row in Referral.objects.filter(
             pk__in=[*reminded, *escalated]).values_list(
-            "pk", "to_agency_id", "from_agency_id", "from_user_id", "case__reference")}
+            "pk", "to_agency_id", "from_agency_id", "from_user_id", "case__reference",
+            "to_service__handling_team_id", "assigned_to_id")}
         to_agencies = {facts[pk][0] for pk in facts}
-        members = members_by_agency(agency_ids=to_agencies)
+        queues = service_recipients_by_queue(queues={(f[0], f[4]) for f in facts.values()})
         managers = members_by_agency(agency_ids=to_agencies, roles=(Role.MANAGER,))
         batch = Batch(SUMMARIES)
 
@@ -54,12 +57,13 @@ def referral_reminders(*, now: datetime | None = None) -> dict[str, int]:
             return Item("referral", pk, title, f"/referrals/{pk}/")
 
         for pk in reminded:
-            to_agency, _, _, ref = facts[pk]
-            batch.tell(recipients=members[to_agency], agency_id=to_agency,
+            to_agency, _, _, ref, team, assigned = facts[pk]
+            recipients = queues[(to_agency, team)] | ({assigned} if assigned else set())
+            batch.tell(recipients=sorted(recipients), agency_id=to_agency,
                        kind="referral_reminder",
                        item=item(pk, f"Referral {ref} is past its response target"))
         for pk in escalated:
-            to_agency, from_agency, from_user, ref = facts[pk]
+            to_agency, from_agency, from_user, ref, _, _ = facts[pk]
             batch.tell(recipients=managers[to_agency], agency_id=to_agency,
                        kind="referral_escalation",
                        item=item(pk, f"Escalation: referral {ref} is at twice its response "

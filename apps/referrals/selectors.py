@@ -45,7 +45,7 @@ def referral_list(*, actor: Actor | None) -> QuerySet[Referral]:
         return Referral.objects.none()
     return Referral.objects.filter(_visible(actor)).select_related(
         *LIST_RELATED, "case__subject", "sharing_basis", "signpost_service",
-        "signpost_service__agency", "decided_by",
+        "signpost_service__agency", "decided_by", "assigned_to",
     )
 
 

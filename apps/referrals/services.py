@@ -15,12 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.agencies.actor import Actor, actor_require_writer
-from apps.agencies.models import Agency, Service
-from apps.agencies.selectors import member_ids
+from apps.agencies.models import Agency, Membership, Service
+from apps.agencies.team_selectors import service_recipient_ids
 from apps.audit.services import access_record
 from apps.cases import policy
 from apps.cases.models import Case
-from apps.cases.services import involvement_start_from_referral
+from apps.cases.services import (
+    case_assign,
+    involvement_start_from_referral,
+    key_worker_set_on_accept,
+)
 from apps.consent.services import sharing_basis_create, sharing_check
 from apps.core.dates import format_datetime
 from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowed
@@ -122,6 +126,17 @@ def _emit_decided(referral: Referral) -> None:
     """Tell the referring agency's webhooks (ids and the decision only)."""
     webhook_emit(event="referral.decided", agency_ids=[referral.from_agency_id],
                  data={"referral": referral.pk, "decision": referral.status})
+
+
+def _queue(referral: Referral) -> list[int]:
+    """Who hears of a referral to decide: the team handling its service (or, with none, the
+    receiving agency's managers and admins), never every member; plus whoever it is assigned
+    to."""
+    team_id = referral.to_service.handling_team_id if referral.to_service_id else None
+    ids = service_recipient_ids(agency_id=referral.to_agency_id, team_id=team_id)
+    if referral.assigned_to_id:
+        ids.add(referral.assigned_to_id)
+    return sorted(ids)
 
 
 def _clean_text(value: Any) -> str:
@@ -240,7 +255,7 @@ def referral_submit(*, actor: Actor, referral: Referral,
         _audit(actor=actor, referral=referral, action="submit")
         urgency = "" if referral.urgency == Urgency.ROUTINE else f"{referral.urgency} "
         _notify(referral=referral, kind="referral_submitted",
-                recipients=member_ids(agency_ids=[referral.to_agency_id]),
+                recipients=_queue(referral),
                 title=f"New {urgency}referral {referral.case.reference} from "
                       f"{referral.from_agency}", agency_id=referral.to_agency_id)
         webhook_emit(event="referral.received", agency_ids=[referral.to_agency_id],
@@ -268,9 +283,14 @@ def _decided(*, actor: Actor, referral: Referral, status: str) -> datetime.datet
     return now
 
 
-def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
-    """Accept: the receiving agency becomes a partner on the case and so gains access."""
+def referral_accept(*, actor: Actor, referral: Referral, key_worker=None) -> Referral:
+    """Accept: the receiving agency becomes a partner on the case and so gains access. The
+    accepting person becomes the agency's key worker on the case unless ``key_worker`` (an
+    active member of the receiving agency) is chosen in the same step."""
     actor_require_writer(actor=actor)
+    if key_worker is not None and not Membership.objects.active().filter(
+            user=key_worker, agency_id=actor.agency_id).exists():
+        raise ServiceError("Choose a key worker from your agency.", field="key_worker")
     with transaction.atomic():
         referral = _lock(actor=actor, referral=referral, action="accept")
         _decided(actor=actor, referral=referral, status=S.ACCEPTED)
@@ -279,6 +299,9 @@ def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
         referral.involvement = involvement_start_from_referral(
             referral_actor=actor, case=referral.case, agency=referral.to_agency,
             basis=f"Referral accepted. {basis}", sharing_basis=referral.sharing_basis)
+        chosen = key_worker or actor.user
+        if key_worker is not None or referral.involvement.key_worker_id is None:
+            key_worker_set_on_accept(involvement=referral.involvement, user=chosen)
         referral.save()
         _event(actor=actor, referral=referral, from_status=S.SUBMITTED, text="Accepted.")
         _audit(actor=actor, referral=referral, action="accept")
@@ -358,7 +381,7 @@ def referral_respond(*, actor: Actor, referral: Referral, answer: str) -> Referr
         _event(actor=actor, referral=referral, from_status=S.INFO_REQUESTED, text=answer)
         _audit(actor=actor, referral=referral, action="respond")
         _notify(referral=referral, kind="referral_info_given",
-                recipients=member_ids(agency_ids=[referral.to_agency_id]),
+                recipients=_queue(referral),
                 title=f"{referral.from_agency} answered your question on referral "
                       f"{referral.case.reference}", agency_id=referral.to_agency_id)
         return referral
@@ -377,7 +400,7 @@ def referral_withdraw(*, actor: Actor, referral: Referral, reason: str = "") -> 
                text=referral.withdraw_reason or "Withdrawn.")
         _audit(actor=actor, referral=referral, action="withdraw")
         _notify(referral=referral, kind="referral_withdrawn",
-                recipients=member_ids(agency_ids=[referral.to_agency_id]),
+                recipients=_queue(referral),
                 title=f"Referral {referral.case.reference} withdrawn by {referral.from_agency}",
                 agency_id=referral.to_agency_id)
         return referral
@@ -401,4 +424,46 @@ def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Refe
                 agency_id=referral.from_agency_id)
         webhook_emit(event="referral.completed", agency_ids=[referral.from_agency_id],
                      data={"referral": referral.pk})
+        return referral
+
+
+def referral_assign(*, actor: Actor, referral: Referral, user) -> Referral:
+    """Who in the receiving agency deals with an open referral: a team member picks it up
+    (``user`` is themselves), a manager assigns it to any member of the agency. An accepted
+    referral's work is its case: assigning it makes ``user`` the agency's key worker there."""
+    actor_require_writer(actor=actor)
+    with transaction.atomic():
+        referral = (Referral.objects.select_for_update(of=("self",))
+                    .select_related("case", "to_agency", "to_service").get(pk=referral.pk))
+        if actor.agency_id != referral.to_agency_id:
+            raise NotPermitted("Only the agency receiving the referral can assign it.")
+        if user.pk == actor.user.pk:
+            if not policy.may_pick_up_referral(actor=actor, referral=referral):
+                raise NotPermitted("Only a member of the team handling this service can pick "
+                                   "it up.")
+        else:
+            policy.require_assign_work(actor=actor, agency_id=referral.to_agency_id)
+        if not Membership.objects.active().filter(user=user,
+                                                  agency_id=referral.to_agency_id).exists():
+            raise ServiceError(f"{user.get_username()} is not a member of "
+                               f"{referral.to_agency}.", field="user")
+        if referral.status == S.ACCEPTED:
+            case_assign(actor=actor, case=referral.case, user=user)
+        elif referral.status not in (S.SUBMITTED, S.INFO_REQUESTED):
+            raise TransitionNotAllowed(f"A referral that is "
+                                       f"{referral.get_status_display().lower()} has no work "
+                                       "to assign.")
+        referral.assigned_to = user
+        referral.assigned_at = timezone.now()
+        referral.save(update_fields=["assigned_to", "assigned_at", "updated_at"])
+        name = user.get_full_name() or user.get_username()
+        _event(actor=actor, referral=referral, from_status=referral.status,
+               text=f"Picked up by {name}." if user.pk == actor.user.pk
+               else f"Assigned to {name}.")
+        _audit(actor=actor, referral=referral,
+               action="pick_up" if user.pk == actor.user.pk else "assign")
+        if user.pk != actor.user.pk:
+            _notify(referral=referral, kind="referral_assigned", recipients=[user.pk],
+                    title=f"Referral {referral.case.reference} assigned to you",
+                    agency_id=referral.to_agency_id)
         return referral

@@ -18,5 +18,6 @@ urlpatterns = [
          name="request-info"),
     path("referrals/<uuid:referral_id>/respond/", views.referral_respond, name="respond"),
     path("referrals/<uuid:referral_id>/withdraw/", views.referral_withdraw, name="withdraw"),
+    path("referrals/<uuid:referral_id>/assign/", views.referral_assign, name="assign"),
     path("referrals/<uuid:referral_id>/complete/", views.referral_complete, name="complete"),
 ]

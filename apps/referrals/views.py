@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.agencies.decorators import actor_required
 from apps.agencies.models import Service
+from apps.agencies.selectors import member_users
 from apps.agencies.service_selectors import service_list
 from apps.cases import policy
 from apps.cases import selectors as case_selectors
@@ -27,6 +28,8 @@ from apps.core.exceptions import NotPermitted, ServiceError, TransitionNotAllowe
 from apps.core.forms import add_service_error
 from apps.referrals import selectors, services
 from apps.referrals.forms import (
+    AcceptForm,
+    AssignForm,
     DeclineForm,
     InfoRequestForm,
     InfoResponseForm,
@@ -160,8 +163,8 @@ def outgoing(request: HttpRequest) -> HttpResponse:
 
 
 ACTION_FORMS: dict[str, type[forms.Form]] = {
-    "decline": DeclineForm, "request_info": InfoRequestForm, "respond": InfoResponseForm,
-    "withdraw": WithdrawForm, "complete": OutcomeForm,
+    "accept": AcceptForm, "decline": DeclineForm, "request_info": InfoRequestForm,
+    "respond": InfoResponseForm, "withdraw": WithdrawForm, "complete": OutcomeForm,
 }
 
 
@@ -175,12 +178,15 @@ def _detail_context(request: HttpRequest, referral: Referral,
             continue
         if name in bound:
             forms_by_action[name] = bound[name]
-        elif form_class is DeclineForm:
-            forms_by_action[name] = DeclineForm(
-                services=service_list(actor=request.actor, accepting_only=True).exclude(
-                    agency_id=request.actor.agency_id))
         else:
-            forms_by_action[name] = form_class()
+            forms_by_action[name] = _form(request, form_class)
+    may_assign = policy.may_assign_work(actor=request.actor, agency_id=referral.to_agency_id)
+    may_pick_up = referral.assigned_to_id != request.actor.user.pk and (
+        policy.may_pick_up_referral(actor=request.actor, referral=referral) or may_assign)
+    if referral.status not in ASSIGNABLE:
+        may_assign = may_pick_up = False
+    if may_assign:
+        forms_by_action["assign"] = bound.get("assign") or _form(request, AssignForm)
     error_form = next((f for f in bound.values() if f.errors), None)
     case_visible = case_selectors.case_is_visible(actor=request.actor, case_id=referral.case_id)
     return {
@@ -188,8 +194,20 @@ def _detail_context(request: HttpRequest, referral: Referral,
         "error_form": error_form, "events": _events(referral),
         "case_visible": case_visible, "now": timezone.now(),
         "is_receiver": referral.to_agency_id == request.actor.agency_id,
-        "consent": BasisKind.CONSENT,
+        "consent": BasisKind.CONSENT, "may_pick_up": may_pick_up,
     }
+
+
+ASSIGNABLE = (ReferralStatus.SUBMITTED, ReferralStatus.INFO_REQUESTED, ReferralStatus.ACCEPTED)
+
+
+def _form(request: HttpRequest, form_class: type[forms.Form], data=None) -> forms.Form:
+    if form_class is DeclineForm:
+        return DeclineForm(data, services=service_list(
+            actor=request.actor, accepting_only=True).exclude(agency_id=request.actor.agency_id))
+    if form_class in (AcceptForm, AssignForm):
+        return form_class(data, members=member_users(agency_id=request.actor.agency_id))
+    return form_class(data)
 
 
 def _events(referral: Referral) -> list:
@@ -212,12 +230,11 @@ def referral_detail(request: HttpRequest, referral_id: str) -> HttpResponse:
 def _act(request: HttpRequest, referral_id: str, action: str) -> HttpResponse:
     referral = selectors.referral_get(actor=request.actor, referral_id=referral_id)
     form_class = ACTION_FORMS.get(action)
+    if action == "assign" and "user" in request.POST:  # a manager's choice; none: pick up
+        form_class = AssignForm
     form: forms.Form | None = None
-    if form_class is DeclineForm:
-        form = DeclineForm(request.POST, services=service_list(
-            actor=request.actor, accepting_only=True).exclude(agency_id=request.actor.agency_id))
-    elif form_class is not None:
-        form = form_class(request.POST)
+    if form_class is not None:
+        form = _form(request, form_class, request.POST)
     status = 400
     if form is None or form.is_valid():
         data = form.cleaned_data if form is not None else {}
@@ -251,6 +268,7 @@ DONE = {
     "request_info": "Your question has been sent to the referrer.",
     "respond": "Your answer has been sent.", "withdraw": "Referral withdrawn.",
     "complete": "Outcome recorded and the referral completed.",
+    "assign": "Referral assigned.",
 }
 
 
@@ -259,7 +277,11 @@ def _run(request: HttpRequest, referral: Referral, action: str, data: dict) -> N
     if action == "submit":
         services.referral_submit(actor=actor, referral=referral)
     elif action == "accept":
-        services.referral_accept(actor=actor, referral=referral)
+        services.referral_accept(actor=actor, referral=referral,
+                                 key_worker=data.get("key_worker"))
+    elif action == "assign":
+        services.referral_assign(actor=actor, referral=referral,
+                                 user=data.get("user") or actor.user)
     elif action == "decline":
         services.referral_decline(actor=actor, referral=referral,
                                   category=data["decline_category"],
@@ -296,3 +318,4 @@ referral_request_info = _action_view("request_info")
 referral_respond = _action_view("respond")
 referral_withdraw = _action_view("withdraw")
 referral_complete = _action_view("complete")
+referral_assign = _action_view("assign")

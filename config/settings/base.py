@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "apps.records",
     "apps.insight",
     "apps.webhooks",
+    "apps.work",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.agencies.context_processors.acting_agency",
                 "apps.notifications.context_processors.notifications",
+                "apps.work.context_processors.work_counts",
             ],
             # govuk_date / govuk_datetime filters in every template (apps/core/dates.py).
             "builtins": ["apps.core.templatetags.govuk_dates",
@@ -175,7 +177,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "cases:my-work"
+LOGIN_REDIRECT_URL = "accounts:home"  # the work tray
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Two-factor sign-in (django-otp, TOTP with backup codes). When required, every signed-in
@@ -368,6 +370,9 @@ WRAPAROUND = {
 EMERGENCY_ACCESS_DURATION = timedelta(hours=WRAPAROUND["EMERGENCY_ACCESS_HOURS"])
 # A MARAC involvement ends this many days after its meeting is held (apps/cases/sections.py).
 WRAPAROUND_MARAC_ACCESS_DAYS = int(env("WRAPAROUND_MARAC_ACCESS_DAYS", "28") or 28)
+# The work tray (apps/work): a case whose key worker has recorded nothing for this many days
+# is due a contact.
+WRAPAROUND_QUIET_CASE_DAYS = int(env("WRAPAROUND_QUIET_CASE_DAYS", "14") or 14)
 
 LOGGING = {
     "version": 1,

@@ -71,7 +71,7 @@ def test_open_redirects_are_refused_after_verification(world):
     device.save()
     response = fresh.post(reverse("accounts:two-factor-verify") + "?next=https://evil.example/",
                           {"token": current_code(device)})
-    assert response["Location"] == reverse("cases:my-work")
+    assert response["Location"] == reverse("accounts:home")
 
 
 @override_settings(WRAPAROUND_REQUIRE_2FA=True)

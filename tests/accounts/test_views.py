@@ -26,13 +26,13 @@ def page(response) -> str:
 # Sign in and out ---------------------------------------------------------------------------
 
 
-def test_sign_in_records_the_session_and_lands_on_my_work(world):
+def test_sign_in_records_the_session_and_lands_on_the_work_tray(world):
     client = Client()
     user = world.lead_practitioner.user
     response = client.post(reverse("accounts:login"),
                            {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:my-work")
+    assert response["Location"] == reverse("accounts:home")  # the work tray (issue 13)
     key = client.session.session_key
     assert UserSession.objects.filter(user=user, session_key=key).exists()
 
@@ -56,9 +56,11 @@ def test_sign_out_is_post_only_and_ends_the_session_server_side(world):
     assert client.get(reverse("accounts:profile")).status_code == 302  # back to sign-in
 
 
-def test_root_redirects_by_sign_in_state(world):
+def test_root_is_sign_in_or_the_work_tray(world):
     assert Client().get("/")["Location"] == reverse("accounts:login")
-    assert client_for(world.lead_practitioner).get("/")["Location"] == reverse("cases:my-work")
+    response = client_for(world.lead_practitioner).get("/")
+    assert response.status_code == 200
+    assert "My work" in response.content.decode()
 
 
 def test_anonymous_header_shows_only_the_service_name():

@@ -20,6 +20,7 @@ def test_sign_in_open_a_case_and_add_a_note(visitor, world):
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     expect(page.get_by_test_id("acting-agency")).to_have_text(world.lead.name)
 
+    page.get_by_role("link", name="Cases", exact=True).click()
     page.get_by_role("link", name=case.reference).click()
     page.wait_for_load_state()
     visitor.check()

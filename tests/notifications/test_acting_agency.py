@@ -17,7 +17,7 @@ from apps.notifications.models import Notification
 from apps.notifications.selectors import notification_list, unread_count
 from tests.conftest import api_client_for, client_for
 from tests.factories import actor_of, make_member
-from tests.referrals.helpers import make_referral, make_service
+from tests.referrals.helpers import make_referral, whole_agency_service
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def test_agreement_parties_hear_once_per_agency(world, secondee):
 
 def test_email_names_the_agency_and_not_after_leaving_it(world, secondee):
     home, away = secondee
-    service = make_service(agency=world.partner)
+    service = whole_agency_service(agency=world.partner)  # team routing: all told
     make_referral(world=world, service=service)
     row = Notification.objects.get(recipient=home.user, kind="referral_submitted")
     mail.outbox.clear()

@@ -19,7 +19,7 @@ from apps.notifications import services
 from apps.notifications.models import DeliveryState, Notification
 from config.celery import app
 from tests.factories import make_case
-from tests.referrals.helpers import make_referral, make_service
+from tests.referrals.helpers import make_referral, whole_agency_service
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -55,7 +55,7 @@ def test_redis_down_request_is_fast_and_the_sweep_later_delivers_exactly_once(
         world, private_redis, capsys):
     mail.outbox = []
     case = make_case(lead=world.lead_practitioner)
-    service = make_service(agency=world.partner)
+    service = whole_agency_service(agency=world.partner)  # team routing: all told
     _, key = api_token_create(membership=world.lead_practitioner, name="it")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")

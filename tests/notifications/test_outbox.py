@@ -16,7 +16,7 @@ from apps.notifications.models import DeliveryState, Notification
 from apps.notifications.selectors import unread_count
 from tests.factories import actor_of
 from tests.notifications.broker import broker_at
-from tests.referrals.helpers import make_referral, make_service
+from tests.referrals.helpers import make_referral, whole_agency_service
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_digest_users_get_no_immediate_email_and_one_daily_digest(world):
     services.notification_preference_set(user=world.partner_practitioner.user,
                                          email_mode="digest")
     services.notification_preference_set(user=world.partner_manager.user, email_mode="off")
-    service = make_service(agency=world.partner)
+    service = whole_agency_service(agency=world.partner)  # team routing: all told
     make_referral(world=world, service=service)
     make_referral(world=world, service=service)
     for row in Notification.objects.all():

@@ -15,7 +15,7 @@ from apps.referrals import services
 from apps.referrals.models import Referral, ReferralStatus
 from apps.referrals.reminders import referral_reminders
 from tests.factories import actor_of, make_case
-from tests.referrals.helpers import make_referral, make_service
+from tests.referrals.helpers import make_referral, whole_agency_service
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_a_late_sweep_sends_both_stages_together_once(world):
 
 
 def test_no_reminders_for_decided_withdrawn_or_waiting_referrals(world):
-    service = make_service(agency=world.partner)
+    service = whole_agency_service(agency=world.partner)  # team routing: all told
     accepted, asked, withdrawn = (make_referral(world=world, service=service)
                                   for _ in range(3))
     partner, lead = actor_of(world.partner_practitioner), actor_of(world.lead_practitioner)
@@ -70,7 +70,7 @@ def test_no_reminders_for_decided_withdrawn_or_waiting_referrals(world):
 
 def test_sweep_scales_to_ten_thousand_open_referrals(world, capsys):
     case = make_case(lead=world.lead_practitioner)
-    service = make_service(agency=world.partner)
+    service = whole_agency_service(agency=world.partner)  # team routing: all told
     now = timezone.now()
     Referral.objects.bulk_create([
         Referral(case=case, from_agency=world.lead, from_user=world.lead_practitioner.user,
@@ -109,7 +109,7 @@ def test_sweep_scales_to_ten_thousand_open_referrals(world, capsys):
 def test_each_person_hears_once_per_run_with_a_link_to_the_list(world):
     """Two referrals falling due in one run: a summary for the receiving agency's members,
     one for its manager, one for the referrer; a third falling due later is named again."""
-    service = make_service(agency=world.partner)
+    service = whole_agency_service(agency=world.partner)  # team routing: all told
     first, second = (make_referral(world=world, service=service) for _ in range(2))
     late = max(first.escalate_at, second.escalate_at) + timedelta(minutes=1)
     Notification.objects.all().delete()  # the submissions' own notifications

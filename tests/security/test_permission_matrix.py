@@ -120,7 +120,7 @@ def _partner_admin(role: str, rel: str, ok: int) -> int:
 UI: dict[str, tuple[str, Rule]] = {
     # name: (method, rule)
     "healthz": ("get", public(200)),
-    "accounts:home": ("get", public(302)),
+    "accounts:home": ("get", anyone(200)),  # the work tray (issue 13)
     "accounts:login": ("get", public(302)),  # signed-in users are sent on
     "accounts:logout": ("get", public(405)),
     "accounts:switch-agency": ("get", anyone(200)),
@@ -306,6 +306,46 @@ UI.update({
     "insight:equality-about": ("get", reporters(200)),
     "insight:marac-return": ("get", nobody()),
 })
+# The working surface (issue 13). The team under test is Safe Haven's (the partner's) IDVA
+# team, which handles the service the referral went to; the membership handed over is
+# pc.jones's (the lead's).
+MANAGERS = {Role.MANAGER}
+
+
+def _pick_up_referral(role: str, rel: str) -> int:
+    if rel == "ended":
+        return NO_AGENCY
+    if rel not in SEES_CASE:
+        return 404
+    # The receiving agency's manager picks it up; its other members are not in the team.
+    return 302 if (role, rel) == (Role.MANAGER, "partner") else 403
+
+
+def _pick_up_case(role: str, rel: str) -> int:
+    if rel == "ended":
+        return NO_AGENCY
+    if rel not in SEES_CASE:
+        return 404
+    return Refused(302) if role == Role.AUDITOR else 302
+
+
+UI.update({
+    "agencies:teams": ("get", admins_of_own_agency(200)),
+    "agencies:team-detail": ("get", only(200, SAFE_HAVEN_ADMIN)),
+    "referrals:assign": ("post", _pick_up_referral),
+    "cases:pick-up": ("post", _pick_up_case),
+    "work:caseload": ("get", lambda role, rel: (
+        NO_AGENCY if rel == "ended" else 200 if role in MANAGERS else 404)),
+    # An empty form: the owner agency's manager is told to choose someone (nothing changes).
+    "work:action-reassign": ("post", only(Refused(302), SAFE_HAVEN_MANAGER)),
+    "work:handover": ("get", only(200, (Role.MANAGER, "lead"), (Role.AGENCY_ADMIN, "lead"))),
+    "work:workforce": ("get", lambda role, rel: (
+        NO_AGENCY if rel == "ended"
+        else 200 if role in (Role.MANAGER, Role.AGENCY_ADMIN) else 404)),
+    "work:workforce-csv": ("get", lambda role, rel: (
+        NO_AGENCY if rel == "ended"
+        else 200 if role in (Role.MANAGER, Role.AGENCY_ADMIN) else 404)),
+})
 # Names whose <uuid:referral_id> is a MARAC referral, not an agency-to-agency referral.
 MARAC_REFERRAL_URLS = {"marac:referral", "marac:referral-sign-off", "marac:referral-list",
                        "marac:referral-return"}
@@ -416,6 +456,10 @@ def _build() -> World:
     world.objects.update(_records_objects(case))
     world.objects.update(_people_objects(case))
     world.objects.update(_webhook_objects())
+    from apps.agencies.models import Team
+
+    world.objects["team_id"] = Team.objects.filter(agency=agencies[PARTNER]).values_list(
+        "pk", flat=True).first()
     return world
 
 
@@ -766,6 +810,16 @@ API.update({
     ("get", "/api/v1/reports/equality/"): reporters(200),
     ("get", "/api/v1/reports/marac-return/"): nobody(),
 })
+# The working surface (issue 13): assignment needs a user (400 without one, 404 unseen).
+API.update({
+    ("get", "/api/v1/teams/"): anyone(200),
+    ("get", "/api/v1/teams/{id}/"): lambda role, rel: 200 if rel == "partner" else 404,
+    ("post", "/api/v1/referrals/{id}/assign/"): case_bound(400),
+    ("post", "/api/v1/cases/{id}/assign/"): case_bound(400),
+    ("get", "/api/v1/work/"): anyone(200),
+    # Managers see their agency's caseload; anyone else an empty list.
+    ("get", "/api/v1/caseload/"): anyone(200),
+})
 BODIES: dict[tuple[str, str], Callable[[dict], dict]] = {
     ("post", "/api/v1/people/"): lambda objects: {
         "given_name": "Matrix", "family_name": "Person", "confirm_new": True},
@@ -791,7 +845,7 @@ API_IDS = {"actions": "action_id", "agencies": "agency_id", "cases": "case_id",
            "sharing-bases": "sharing_basis_id", "documents": "document_id",
            "subject-access-requests": "sar_id", "reviews": "review_id",
            "rights-requests": "request_id", "person-links": "link_id",
-           "webhooks": "webhook_id"}
+           "webhooks": "webhook_id", "teams": "team_id"}
 
 
 def _api_operations() -> set[tuple[str, str]]:

@@ -19,7 +19,7 @@ from apps.cases.permissions import CONTRIBUTE, MANAGE, VIEW
 from apps.cases.sections import Section, Visible, WorksWith
 from apps.consent.api.serializers import SharingBasisInput
 from apps.consent.models import BasisKind
-from apps.core.api.fields import TextField
+from apps.core.api.fields import MemberField, TextField
 from apps.people.models import Person
 
 
@@ -233,3 +233,8 @@ class InvolvementScopeSerializer(serializers.Serializer):
                   "purpose allows (never contact for the person causing harm's side).")
     reason = TextField(help_text="Why the scope changes (audited, in the "
                                    "chronology).")
+
+
+class CaseAssignSerializer(serializers.Serializer):
+    user = MemberField(help_text="User id of the member of your agency who becomes its key "
+                                 "worker on the case (yourself to pick it up).")

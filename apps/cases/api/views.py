@@ -15,6 +15,7 @@ from apps.agencies.selectors import agency_list
 from apps.audit.services import access_record
 from apps.cases import policy, selectors, services
 from apps.cases.api.serializers import (
+    CaseAssignSerializer,
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseFilterSerializer,
@@ -96,6 +97,19 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGeneri
                                   risk_level=values["risk_level"],
                                   restricted=values["restricted"])
         return self._detail(self.get_queryset().get(pk=case.pk), status.HTTP_201_CREATED)
+
+    @extend_schema(request=CaseAssignSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """Make ``user`` your agency's key worker on the case: yourself (pick up) when you
+        may contribute to it, anyone of your agency when you are its manager. 400 when the
+        user is not a member of your agency or your agency can no longer see the case."""
+        case = self.get_object()
+        incoming = CaseAssignSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        services.case_assign(actor=self.require_actor(), case=case,
+                             user=incoming.validated_data["user"])
+        return self._detail(self.get_queryset().get(pk=case.pk))
 
     @extend_schema(request=CaseUpdateSerializer, responses=CaseDetailSerializer)
     def partial_update(self, request: Request, *args: object, **kwargs: object) -> Response:

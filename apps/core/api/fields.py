@@ -71,3 +71,25 @@ class DateField(_DateWindow, serializers.DateField):
 
 class DateTimeField(_DateWindow, serializers.DateTimeField):
     """A date and time whose day is inside the window of its ``kind``."""
+
+
+class MemberField(serializers.IntegerField):
+    """A user id chosen from the acting agency's members (key worker, assignee). An unknown
+    id answers 400 with the same words as a user of another agency, so it does not tell
+    whether the id exists; the service checks the membership."""
+
+    default_error_messages = {"not_member": "Choose a member of your agency."}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(min_value=1, max_value=2**31 - 1, **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        from django.contrib.auth import get_user_model
+
+        value = super().run_validation(data)
+        if value is None:
+            return None
+        user = get_user_model().objects.filter(pk=value, is_active=True).first()
+        if user is None:
+            self.fail("not_member")
+        return user

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from apps.consent.api.serializers import SharingBasisInput
 from apps.consent.models import BasisKind
-from apps.core.api.fields import TextField
+from apps.core.api.fields import MemberField, TextField
 from apps.referrals.models import DeclineCategory, Referral, ReferralEvent, Urgency
 
 
@@ -51,6 +51,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     from_user = serializers.SerializerMethodField()
     sharing_basis = SharingBasisSerializer(allow_null=True)
     allowed_actions = serializers.SerializerMethodField()
+    assigned_to = serializers.SerializerMethodField()
 
     class Meta:
         model = Referral
@@ -60,7 +61,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "created_at", "submitted_at", "first_submitted_at", "due_at", "seen_at",
             "decided_at", "decline_category", "decline_reason", "signpost_service",
             "info_request", "info_response", "withdrawn_at", "withdraw_reason", "outcome",
-            "completed_at", "allowed_actions",
+            "completed_at", "assigned_to", "assigned_at", "allowed_actions",
         ]
 
     def get_case(self, referral: Referral) -> dict:
@@ -71,6 +72,10 @@ class ReferralSerializer(serializers.ModelSerializer):
         subject = referral.case.subject
         return {"name": f"{subject.given_name} {subject.family_name}",
                 "date_of_birth": subject.date_of_birth}
+
+    def get_assigned_to(self, referral: Referral) -> str | None:
+        user = referral.assigned_to
+        return (user.get_full_name() or user.get_username()) if user else None
 
     def get_from_user(self, referral: Referral) -> str:
         return referral.from_user.get_full_name() or referral.from_user.get_username()
@@ -123,3 +128,14 @@ class DeclineSerializer(serializers.Serializer):
 
 class TextSerializer(serializers.Serializer):
     text = TextField(required=False, allow_blank=True, default="")
+
+
+class AcceptSerializer(serializers.Serializer):
+    key_worker = MemberField(
+        required=False, allow_null=True, default=None,
+        help_text="User id of your agency's key worker on the case (default: you).")
+
+
+class AssignSerializer(serializers.Serializer):
+    user = MemberField(help_text="User id of the member of your agency who takes it on "
+                                 "(yourself to pick it up; a manager may choose anyone).")

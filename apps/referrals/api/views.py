@@ -14,6 +14,8 @@ from apps.core.api.actor import actor_or_404
 from apps.core.db import joins_as_written
 from apps.referrals import services
 from apps.referrals.api.serializers import (
+    AcceptSerializer,
+    AssignSerializer,
     DeclineSerializer,
     ReferralCreateSerializer,
     ReferralDetailSerializer,
@@ -99,11 +101,28 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             actor=actor, referral=referral,
             override_reason=data.validated_data["override_reason"]))
 
-    @extend_schema(request=None, responses=ReferralDetailSerializer)
+    @extend_schema(request=AcceptSerializer, responses=ReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
-        return self._done(services.referral_accept(actor=actor_or_404(request),
-                                                   referral=self._get(pk)))
+        actor = actor_or_404(request)
+        referral = self._get(pk)
+        data = AcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._done(services.referral_accept(
+            actor=actor, referral=referral, key_worker=data.validated_data["key_worker"]))
+
+    @extend_schema(request=AssignSerializer, responses=ReferralDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str | None = None) -> Response:
+        """Pick up (``user`` = yourself) or, as a manager, assign an open or accepted
+        referral of your agency's queue. 400 when the user is not a member of your agency or
+        the agency can no longer see the case."""
+        actor = actor_or_404(request)
+        referral = self._get(pk)
+        data = AssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._done(services.referral_assign(actor=actor, referral=referral,
+                                                   user=data.validated_data["user"]))
 
     @extend_schema(request=DeclineSerializer, responses=ReferralDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+
+class _MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class ReassignForm(forms.Form):
+    """One-click reassign on the escalations list."""
+
+    user = _MemberChoiceField(label="Reassign to", queryset=None,
+                              error_messages={"required": "Choose who to reassign it to.",
+                                              "invalid_choice": "Choose someone from your "
+                                                                "agency."})
+
+    def __init__(self, *args: Any, members: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = members
+
+
+class HandoverForm(forms.Form):
+    to_user = _MemberChoiceField(label="Hand over to", queryset=None,
+                                 error_messages={"required": "Choose who takes the work.",
+                                                 "invalid_choice": "Choose someone from your "
+                                                                   "agency."})
+    involvements = forms.MultipleChoiceField(label="Cases (as key worker)", required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+    actions = forms.MultipleChoiceField(label="Actions", required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+    referrals = forms.MultipleChoiceField(label="Referrals to decide", required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, members: QuerySet, work, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = members
+        self.fields["involvements"].choices = [
+            (str(i.pk), i.case.reference) for i in work.involvements]
+        self.fields["actions"].choices = [
+            (str(a.pk), f"{a.plan.case.reference}: {a.description[:60]}") for a in work.actions]
+        self.fields["referrals"].choices = [
+            (str(r.pk), r.case.reference) for r in work.referrals]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("involvements") or data.get("actions") or data.get("referrals")):
+            raise forms.ValidationError("Choose at least one case, action or referral.")
+        return data

@@ -1,0 +1,110 @@
+"""Hand-over (issue 13): a manager moves all or some of a worker's cases (key worker),
+actions and assigned referrals to a colleague in one step. A case the colleague's agency may
+no longer see is refused (and listed), never moved; everything moved is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from apps.action_plans.models import Action, ActionStatus
+from apps.agencies.actor import Actor, actor_require_writer
+from apps.agencies.models import Membership
+from apps.audit.services import access_record
+from apps.cases import policy
+from apps.cases.models import Involvement
+from apps.cases.permissions import case_permissions_sync
+from apps.cases.services import key_worker_check
+from apps.core.exceptions import NotPermitted, ServiceError
+from apps.notifications.services import notify
+from apps.referrals.models import OPEN_STATUSES, Referral
+
+
+@dataclass
+class HandoverResult:
+    cases: int = 0
+    actions: int = 0
+    referrals: int = 0
+    refused: list[str] = field(default_factory=list)  # case references, with the reason
+
+    @property
+    def moved(self) -> int:
+        return self.cases + self.actions + self.referrals
+
+
+def _chosen(rows, ids: Iterable | None):
+    return rows if ids is None else rows.filter(pk__in=list(ids))
+
+
+def work_hand_over(*, actor: Actor, from_membership: Membership, to_user,
+                   involvement_ids: Iterable | None = None,
+                   action_ids: Iterable | None = None,
+                   referral_ids: Iterable | None = None) -> HandoverResult:
+    """Move the worker's work in the acting agency to ``to_user``: the chosen ids, or all of
+    each kind when ``None``. Refuses the whole step when the actor is not a manager of the
+    agency or ``to_user`` is not an active member of it."""
+    actor_require_writer(actor=actor)
+    policy.require_hand_over(actor=actor, agency_id=from_membership.agency_id)
+    if from_membership.agency_id != actor.agency_id:
+        raise NotPermitted("You can only hand over your own agency's work.")
+    if to_user.pk == from_membership.user_id:
+        raise ServiceError("Choose someone else to take the work.", field="to_user")
+    if not Membership.objects.active().filter(user=to_user,
+                                              agency_id=actor.agency_id).exists():
+        raise ServiceError(f"{to_user.get_username()} is not a member of your agency.",
+                           field="to_user")
+    result = HandoverResult()
+    from_user_id, agency_id = from_membership.user_id, from_membership.agency_id
+    with transaction.atomic():
+        involvements = _chosen(Involvement.objects.select_for_update(of=("self",))
+                               .select_related("case", "agency")
+                               .filter(agency_id=agency_id, key_worker_id=from_user_id,
+                                       ended_at__isnull=True), involvement_ids)
+        for involvement in involvements:
+            try:
+                key_worker_check(involvement=involvement, user=to_user)
+            except ServiceError as refusal:
+                result.refused.append(refusal.message)
+                continue
+            involvement.key_worker = to_user
+            involvement.save(update_fields=["key_worker", "updated_at"])
+            if involvement.case.restricted:
+                case_permissions_sync(case=involvement.case)
+            access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
+                          case_id=involvement.case_id, action="hand_over",
+                          basis=f"key worker: {from_user_id} to {to_user.pk}")
+            result.cases += 1
+        actions = _chosen(Action.objects.select_for_update(of=("self",)).select_related("plan")
+                          .filter(owner_agency_id=agency_id, owner_user_id=from_user_id,
+                                  status=ActionStatus.OPEN), action_ids)
+        for action in actions:
+            action.owner_user = to_user
+            action.save(update_fields=["owner_user", "updated_at"])
+            access_record(actor=actor, object_type="action", object_id=action.pk,
+                          case_id=action.plan.case_id, action="hand_over",
+                          basis=f"owner: {from_user_id} to {to_user.pk}")
+            result.actions += 1
+        referrals = _chosen(Referral.objects.select_for_update(of=("self",))
+                            .filter(to_agency_id=agency_id, assigned_to_id=from_user_id,
+                                    status__in=OPEN_STATUSES), referral_ids)
+        for referral in referrals:
+            referral.assigned_to = to_user
+            referral.save(update_fields=["assigned_to", "updated_at"])
+            access_record(actor=actor, object_type="referral", object_id=referral.pk,
+                          case_id=referral.case_id, action="hand_over",
+                          basis=f"assigned: {from_user_id} to {to_user.pk}")
+            result.referrals += 1
+        access_record(actor=actor, object_type="membership", object_id=from_membership.pk,
+                      action="hand_over",
+                      basis=f"to {to_user.pk}: {result.cases} cases, {result.actions} "
+                            f"actions, {result.referrals} referrals; "
+                            f"{len(result.refused)} refused")
+        if result.moved and to_user.pk != actor.user.pk:
+            notify(recipients=[to_user.pk], kind="work_handed_over", target_type="membership",
+                   target_id=from_membership.pk,
+                   title=f"Work handed over to you: {result.cases} cases, {result.actions} "
+                         f"actions, {result.referrals} referrals",
+                   url="/", agency_id=agency_id)
+    return result
