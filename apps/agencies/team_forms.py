@@ -4,14 +4,15 @@ from django import forms
 
 from apps.agencies.models import Membership, Service
 from apps.agencies.team_services import NAME_MAX_LENGTH
+from apps.core.forms import Form
 
 
-class TeamForm(forms.Form):
+class TeamForm(Form):
     name = forms.CharField(label="Team name", max_length=NAME_MAX_LENGTH,
                            error_messages={"required": "Enter the team's name."})
 
 
-class TeamMemberAddForm(forms.Form):
+class TeamMemberAddForm(Form):
     membership = forms.ModelChoiceField(
         label="Add a member", queryset=Membership.objects.none(), empty_label="Choose a member",
         error_messages={"required": "Choose a member to add.",
@@ -24,11 +25,11 @@ class TeamMemberAddForm(forms.Form):
             lambda m: f"{m.user.get_full_name() or m.user.username} ({m.get_role_display()})")
 
 
-class TeamMemberRemoveForm(forms.Form):
+class TeamMemberRemoveForm(Form):
     membership = forms.UUIDField(widget=forms.HiddenInput)
 
 
-class TeamServiceForm(forms.Form):
+class TeamServiceForm(Form):
     service = forms.ModelChoiceField(
         label="Handles referrals to", queryset=Service.objects.none(),
         empty_label="Choose a service",

@@ -128,7 +128,7 @@ class _MemberChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(Form):
     """Accept, naming the key worker in the same step (blank: the person accepting)."""
 
     key_worker = _MemberChoiceField(
@@ -141,7 +141,7 @@ class AcceptForm(forms.Form):
         self.fields["key_worker"].queryset = members
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     """Pick up (yourself) or, for a manager, assign to a member of the agency."""
 
     user = _MemberChoiceField(

@@ -5,13 +5,15 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from apps.core.forms import Form
+
 
 class _MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(Form):
     """One-click reassign on the escalations list."""
 
     user = _MemberChoiceField(label="Reassign to", queryset=None,
@@ -24,7 +26,7 @@ class ReassignForm(forms.Form):
         self.fields["user"].queryset = members
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(Form):
     to_user = _MemberChoiceField(label="Hand over to", queryset=None,
                                  error_messages={"required": "Choose who takes the work.",
                                                  "invalid_choice": "Choose someone from your "
