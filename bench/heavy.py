@@ -28,7 +28,7 @@ ON CONFLICT (id) DO NOTHING""", [str(case_id), case_id, author.user.pk, author.a
 INSERT INTO notifications_notification (id, kind, target_type, target_id, title, url,
   created_at, read_at, state, attempts, next_attempt_at, last_error, delivered_at, emailed_at,
   agency_id, recipient_id)
-SELECT md5('bench-unread' || j)::uuid, 'referral_submitted', 'referral', NULL,
+SELECT md5('bench-unread' || j)::uuid, 'referral_submitted', 'referral', md5('bench-r1')::uuid,
        'Bench notification', '/referrals/', now() - j * interval '1 minute', NULL,
        'delivered', 1, NULL, '', now(), now(), %s, %s
 FROM generate_series(1, %s) j
