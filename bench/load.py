@@ -75,6 +75,10 @@ def _user_agency(n: str, users: int) -> str:
 
 
 def statements(sizes: Sizes) -> list[tuple[str, str]]:
+    # The people's match keys, as apps.people.matching computes them (digits are not letters:
+    # every "Given<n>" has the key of "Given").
+    from apps.people.matching import name_key
+
     n_cases, n_users = sizes.cases, sizes.users
     n_ref, n_notif = sizes.referrals, sizes.notifications
     big_users = n_users // 10
@@ -125,10 +129,12 @@ FROM generate_series(0, {n_users - 1}) n;
 INSERT INTO people_person (id, created_at, updated_at, given_name, family_name, other_names,
   date_of_birth, gender, ethnicity, disability, address_line_1, address_line_2, town, postcode,
   address_restricted, phone, email, may_phone, may_text, may_write, may_leave_voicemail,
-  safe_times, safe_word, communication_needs, created_by_agency_id)
+  safe_times, safe_word, communication_needs, created_by_agency_id, given_name_key,
+  family_name_key, postcode_key)
 SELECT md5('bench-p' || i)::uuid, now(), now(), 'Given' || i, 'Family' || (i % 5000), '',
   date '1950-01-01' + (i % 20000), 'not_known', '', '', '', '', '', '', false, '', '', false,
-  false, false, false, '', '', '', {agency_uuid_sql(LEAD)}
+  false, false, false, '', '', '', {agency_uuid_sql(LEAD)}, '{name_key("Given")}',
+  '{name_key("Family")}', ''
 FROM generate_series(1, {n_cases}) i;
 """),
         ("cases", f"""

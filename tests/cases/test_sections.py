@@ -174,7 +174,8 @@ def test_meeting_pack(scene, role):
         return
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'data-testid="research"' in html  # the MARAC item and its research: every member
+    # The MARAC item and its research part (received, or "Not received: …"): every member.
+    assert 'data-testid="pack-case"' in html and ">Research</h3>" in html
     assert (W.NAME in html) is shows(sections, "identity")
     assert ("DASH score" in html) is shows(sections, "risk")
     assert W.ADDRESS not in html and W.SAFE_TIMES not in html

@@ -3,39 +3,17 @@ CSP with no violations; htmx and GOV.UK/MOJ Frontend start; axe finds no WCAG A/
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are test setup.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("WRAPAROUND_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# The browser is the session's one (tests/browser/conftest.py): a second Playwright in the
+# same process would find the first one's event loop running.
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
                                                 "wcag22aa"]}, "resultTypes": ["violations"]}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright import sync_api
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium")
-    if not (Path(settings.BASE_DIR) / "static" / "dist" / "app.js").exists():
-        pytest.fail("static/dist is not built: run `npm run build` (make does it)")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser):
