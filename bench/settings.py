@@ -8,6 +8,9 @@ from config.settings.test import DATABASES
 
 DATABASES["default"]["NAME"] = os.environ.get("WRAPAROUND_BENCH_DB", "wraparound_bench")
 DATABASES["default"]["CONN_MAX_AGE"] = None
+# Commits wait for the disk as in production (the test settings turn that off).
+DATABASES["default"]["OPTIONS"] = {k: v for k, v in DATABASES["default"]["OPTIONS"].items()
+                                   if k != "options"}
 DEBUG = False
 
 # The delivery measurement sends through a real SMTP server on 127.0.0.1 (bench.smtp_sink).

@@ -16,6 +16,10 @@ WHITENOISE_USE_FINDERS = True
 # Several test runs may share one embedded server: each can name its own test database.
 _suffix = os.environ.get("WRAPAROUND_TEST_DB_SUFFIX", "")
 DATABASES["default"]["TEST"] = {"NAME": f"test_wraparound{'_' + _suffix if _suffix else ''}"}
+# A test database is thrown away: commits need not wait for the disk (a crash loses at most
+# the last few; nothing is ever inconsistent). Many tests commit (live server, workers).
+DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}),
+                                   "options": "-c synchronous_commit=off"}
 
 # Throttling must not slow or break tests: no limit (None) unless a test sets one
 # (tests/security/test_throttling.py). Each test run counts in its own cache keys (the
