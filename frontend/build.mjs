@@ -31,6 +31,7 @@ const copies = [
   ["govuk-frontend/dist/govuk/govuk-frontend.min.js", "govuk-frontend.min.js"],
   ["@ministryofjustice/frontend/moj/all.bundle.mjs", "moj-frontend.bundle.mjs"],
   ["htmx.org/dist/htmx.esm.js", "htmx.esm.js"],
+  ["accessible-autocomplete/dist/accessible-autocomplete.min.js", "accessible-autocomplete.min.js"],
   ["govuk-frontend/dist/govuk/assets/images", "assets/images"],
   ["@ministryofjustice/frontend/moj/assets/images", "assets/images"],
 ];
@@ -44,8 +45,9 @@ const built = readFileSync(join(out, "app.css"), "utf8");
 if (/GDS Transport|@font-face/.test(built)) throw new Error("app.css must not load GDS Transport");
 if (!built.includes(".govuk-generic-header")) throw new Error("app.css: no Generic header styles");
 if (!built.includes("/static/dist/assets/")) throw new Error("app.css: wrong $govuk-assets-path");
+if (!built.includes(".autocomplete__wrapper")) throw new Error("app.css: no accessible-autocomplete styles");
 for (const file of ["app.js", "htmx-config.js", "govuk-frontend.min.js",
-  "moj-frontend.bundle.mjs", "htmx.esm.js"]) {
+  "moj-frontend.bundle.mjs", "htmx.esm.js", "accessible-autocomplete.min.js"]) {
   if (!existsSync(join(out, file))) throw new Error(`missing static/dist/${file}`);
 }
 console.log(`built ${out}`);

@@ -3,6 +3,8 @@
 import { initAll as initGovuk } from "./govuk-frontend.min.js";
 import { initAll as initMoj } from "./moj-frontend.bundle.mjs";
 import "./htmx-config.js";
+// A UMD bundle: run as a module it sets window.accessibleAutocomplete (used by owner-select.js).
+import "./accessible-autocomplete.min.js";
 import { initOwnerSelects } from "./owner-select.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
