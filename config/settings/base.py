@@ -238,6 +238,10 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
+        # Style attributes: none, except the one constant style accessible-autocomplete writes
+        # as HTML on iPhone/iPad (its visually hidden "n of m" option suffix; docs/frontend.md).
+        "style-src-attr": ["'unsafe-hashes'",
+                           "'sha256-s7B4Mv2I5ZJWv3wMt+YPqe3nsI+kQb7VMqSRNcvdVGg='"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -82,3 +82,37 @@ def test_emptying_the_search_box_leaves_the_action_to_anyone_in_the_agency(page,
     visitor.check()
     action = Action.objects.get(plan__case=case)
     assert action.owner_agency_id == world.partner.pk and action.owner_user_id is None
+
+
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+          "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
+
+
+def test_on_an_iphone_the_option_count_breaks_no_csp_rule(browser, live_server, world):
+    """On iOS the library writes each option's "n of m" with a style attribute: the CSP allows
+    that one hashed style only, so nothing is blocked and the count stays visually hidden."""
+    from tests.browser.conftest import Visitor, _console_errors
+
+    case = make_case(lead=world.lead_practitioner)
+    involve(case=case, manager=world.lead_manager, agency=world.partner)
+    _named(world.partner_practitioner, "Rowan", "Hartley")
+    context = browser.new_context(user_agent=IPHONE, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        errors = _console_errors(page)
+        visitor = Visitor(page, live_server.url)
+        visitor.sign_in(world.lead_practitioner)
+        visitor.goto(f"/cases/{case.pk}/action-plan/")
+        page.get_by_label("Owner agency").select_option(label=world.partner.name)
+        page.get_by_label("Owner (optional)").fill("row")
+        option = page.locator("#id_owner_user__option--0")
+        expect(option).to_contain_text("Rowan Hartley")
+        suffix = page.locator("#id_owner_user__option-suffix--0")
+        expect(suffix).to_have_count(1)
+        box = suffix.bounding_box()
+        assert box and box["width"] <= 1 and box["height"] <= 1, box
+        page.wait_for_timeout(200)
+        assert not [e for e in errors if "Content Security Policy" in e], errors
+        visitor.check()
+    finally:
+        context.close()
