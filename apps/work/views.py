@@ -12,6 +12,7 @@ from apps.action_plans.selectors import action_get
 from apps.action_plans.services import action_assign
 from apps.agencies.decorators import actor_required
 from apps.agencies.selectors import member_users
+from apps.agencies.team_selectors import team_list
 from apps.cases import policy
 from apps.core.csv_export import csv_safe_writer
 from apps.core.exceptions import ServiceError
@@ -29,7 +30,7 @@ from apps.work.caseload import (
 from apps.work.forms import HandoverForm, ReassignForm
 from apps.work.selectors import ITEM_LIMIT, KINDS, tray
 from apps.work.services import work_hand_over
-from apps.work.workforce import BANDS, workforce, workforce_csv_rows
+from apps.work.workforce import ALLOCATION_DAYS, BANDS, workforce, workforce_csv_rows
 
 
 @actor_required
@@ -94,7 +95,7 @@ def action_reassign(request: HttpRequest, action_id: str) -> HttpResponse:
 @actor_required
 @require_http_methods(["GET", "POST"])
 def handover(request: HttpRequest, membership_id: str) -> HttpResponse:
-    """Move all or some of a worker's open work to a colleague in one step."""
+    """Move all or some of a worker's open work to a colleague or a team in one step."""
     policy.require_hand_over(actor=request.actor, agency_id=request.actor.agency_id, hide=True)
     membership = member_of_agency(actor=request.actor, membership_id=membership_id)
     if membership is None:
@@ -105,12 +106,12 @@ def handover(request: HttpRequest, membership_id: str) -> HttpResponse:
                "actions": [str(a.pk) for a in work.actions],
                "referrals": [str(r.pk) for r in work.referrals]}
     form = HandoverForm(request.POST if request.method == "POST" else None, members=members,
-                        work=work, initial=initial)
+                        teams=team_list(actor=request.actor), work=work, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             result = work_hand_over(
                 actor=request.actor, from_membership=membership,
-                to_user=form.cleaned_data["to_user"],
+                to_user=form.cleaned_data["to_user"], to_team=form.cleaned_data["to_team"],
                 involvement_ids=form.cleaned_data["involvements"],
                 action_ids=form.cleaned_data["actions"],
                 referral_ids=form.cleaned_data["referrals"])
@@ -132,7 +133,8 @@ def workforce_page(request: HttpRequest) -> HttpResponse:
     figures = workforce(actor=request.actor)
     if figures is None:
         raise Http404("No such page")
-    return render(request, "work/workforce.html", {"figures": figures, "bands": BANDS})
+    return render(request, "work/workforce.html", {"figures": figures, "bands": BANDS,
+                                                   "allocation_days": ALLOCATION_DAYS})
 
 
 @actor_required
