@@ -14,11 +14,13 @@ from apps.agencies.decorators import actor_required
 from apps.agencies.selectors import member_users
 from apps.agencies.team_selectors import team_list
 from apps.cases import policy
+from apps.cases.services import case_assign
 from apps.core.csv_export import csv_safe_writer
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 from apps.core.pagination import InvalidCursor, keyset_page
 from apps.work.caseload import (
+    escalated_research,
     escalations,
     may_see_caseload,
     member_of_agency,
@@ -87,6 +89,30 @@ def action_reassign(request: HttpRequest, action_id: str) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, "Action reassigned.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("work:caseload")
+
+
+@actor_required
+@require_POST
+def research_reassign(request: HttpRequest, research_id: str) -> HttpResponse:
+    """One-click reassign of missing MARAC research: research belongs to the agency, and is
+    in the tray of the agency's key worker on the case, so this sets that key worker."""
+    research = escalated_research(actor=request.actor, research_id=research_id)
+    if research is None:
+        raise Http404("No such research")
+    policy.require_assign_work(actor=request.actor, agency_id=research.agency_id, hide=True)
+    form = ReassignForm(request.POST, members=_members(request))
+    if form.is_valid():
+        try:
+            case_assign(actor=request.actor, case=research.item.case,
+                        user=form.cleaned_data["user"])
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Research reassigned: they are now your agency's key "
+                                      "worker on the case.")
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("work:caseload")
