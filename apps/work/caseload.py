@@ -239,3 +239,16 @@ def member_of_agency(*, actor: Actor | None, membership_id: object) -> Membershi
                 .select_related("user").first())
     except (ValueError, TypeError):
         return None
+
+
+def escalated_research(*, actor: Actor | None, research_id: object) -> Research | None:
+    """The acting agency's research (with its case), for its managers: research is owned by
+    the agency, and in the tray by the agency's key worker on the case, so reassigning it
+    means choosing that key worker."""
+    if not may_see_caseload(actor=actor):
+        return None
+    try:
+        return (Research.objects.filter(agency_id=actor.agency_id, pk=research_id)
+                .select_related("item__case").first())
+    except (ValueError, TypeError):
+        return None

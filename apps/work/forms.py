@@ -26,11 +26,23 @@ class ReassignForm(Form):
         self.fields["user"].queryset = members
 
 
+class _TeamChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class HandoverForm(Form):
-    to_user = _MemberChoiceField(label="Hand over to", queryset=None,
-                                 error_messages={"required": "Choose who takes the work.",
-                                                 "invalid_choice": "Choose someone from your "
+    to_user = _MemberChoiceField(label="Hand over to a colleague", queryset=None,
+                                 required=False,
+                                 error_messages={"invalid_choice": "Choose someone from your "
                                                                    "agency."})
+    to_team = _TeamChoiceField(label="Or to a team", queryset=None, required=False,
+                               help_text="Its members are told and pick the work up: cases "
+                                         "and actions are left with no key worker or owner "
+                                         "until they do; referrals go back to the queue of "
+                                         "the team handling their service.",
+                               error_messages={"invalid_choice": "Choose a team of your "
+                                                                 "agency."})
     involvements = forms.MultipleChoiceField(label="Cases (as key worker)", required=False,
                                              widget=forms.CheckboxSelectMultiple)
     actions = forms.MultipleChoiceField(label="Actions", required=False,
@@ -38,9 +50,11 @@ class HandoverForm(Form):
     referrals = forms.MultipleChoiceField(label="Referrals to decide", required=False,
                                           widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: Any, members: QuerySet, work, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: QuerySet, teams: QuerySet, work,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_user"].queryset = members
+        self.fields["to_team"].queryset = teams
         self.fields["involvements"].choices = [
             (str(i.pk), i.case.reference) for i in work.involvements]
         self.fields["actions"].choices = [
@@ -50,6 +64,11 @@ class HandoverForm(Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if "to_user" in data and "to_team" in data:
+            if data["to_user"] is None and data["to_team"] is None:
+                self.add_error("to_user", "Choose a colleague or a team to take the work.")
+            elif data["to_user"] is not None and data["to_team"] is not None:
+                self.add_error("to_team", "Choose a colleague or a team, not both.")
         if not (data.get("involvements") or data.get("actions") or data.get("referrals")):
             raise forms.ValidationError("Choose at least one case, action or referral.")
         return data

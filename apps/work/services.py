@@ -1,6 +1,14 @@
 """Hand-over (issue 13): a manager moves all or some of a worker's cases (key worker),
-actions and assigned referrals to a colleague in one step. A case the colleague's agency may
-no longer see is refused (and listed), never moved; everything moved is audited."""
+actions and assigned referrals to a colleague, or to a team of the agency, in one step. A
+case the new owner's agency may no longer see is refused (and listed), never moved;
+everything moved is audited.
+
+A team has no place of its own on a case or an action (only a person is a key worker or an
+action's owner), so handing them to a team makes them the team's to pick up: the key worker
+or the owner is cleared (the work shows as unallocated on the workforce page and in the
+managers' tray), the team is named in the audit rows and each of its members is told. A
+referral goes back to its service's queue (``assigned_to`` cleared): only a referral whose
+service that team handles can be handed to it; any other is refused and listed."""
 
 from __future__ import annotations
 
@@ -8,10 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from apps.action_plans.models import Action, ActionStatus
 from apps.agencies.actor import Actor, actor_require_writer
-from apps.agencies.models import Membership
+from apps.agencies.models import Membership, Team
 from apps.audit.services import access_record
 from apps.cases import policy
 from apps.cases.models import Involvement
@@ -38,17 +47,28 @@ def _chosen(rows, ids: Iterable | None):
     return rows if ids is None else rows.filter(pk__in=list(ids))
 
 
-def work_hand_over(*, actor: Actor, from_membership: Membership, to_user,
+def work_hand_over(*, actor: Actor, from_membership: Membership, to_user=None,
+                   to_team: Team | None = None,
                    involvement_ids: Iterable | None = None,
                    action_ids: Iterable | None = None,
                    referral_ids: Iterable | None = None) -> HandoverResult:
-    """Move the worker's work in the acting agency to ``to_user``: the chosen ids, or all of
-    each kind when ``None``. Refuses the whole step when the actor is not a manager of the
-    agency or ``to_user`` is not an active member of it."""
+    """Move the worker's work in the acting agency to ``to_user`` or to ``to_team`` (exactly
+    one): the chosen ids, or all of each kind when ``None``. Refuses the whole step when the
+    actor is not a manager of the agency, ``to_user`` is not an active member of it or
+    ``to_team`` is not one of its teams."""
     actor_require_writer(actor=actor)
     policy.require_hand_over(actor=actor, agency_id=from_membership.agency_id)
     if from_membership.agency_id != actor.agency_id:
         raise NotPermitted("You can only hand over your own agency's work.")
+    if (to_user is None) == (to_team is None):
+        raise ServiceError("Choose a colleague or a team to take the work, not both.",
+                           field="to_user")
+    if to_team is not None:
+        if to_team.agency_id != actor.agency_id:
+            raise ServiceError("Choose a team of your agency.", field="to_team")
+        return _hand_over_to_team(actor=actor, from_membership=from_membership, team=to_team,
+                                  involvement_ids=involvement_ids, action_ids=action_ids,
+                                  referral_ids=referral_ids)
     if to_user.pk == from_membership.user_id:
         raise ServiceError("Choose someone else to take the work.", field="to_user")
     if not Membership.objects.active().filter(user=to_user,
@@ -106,5 +126,72 @@ def work_hand_over(*, actor: Actor, from_membership: Membership, to_user,
                    target_id=from_membership.pk,
                    title=f"Work handed over to you: {result.cases} cases, {result.actions} "
                          f"actions, {result.referrals} referrals",
+                   url="/", agency_id=agency_id)
+    return result
+
+
+def _hand_over_to_team(*, actor: Actor, from_membership: Membership, team: Team,
+                       involvement_ids: Iterable | None, action_ids: Iterable | None,
+                       referral_ids: Iterable | None) -> HandoverResult:
+    result = HandoverResult()
+    from_user_id, agency_id = from_membership.user_id, from_membership.agency_id
+    now = timezone.now()
+    with transaction.atomic():
+        involvements = _chosen(Involvement.objects.select_for_update(of=("self",))
+                               .select_related("case", "agency")
+                               .filter(agency_id=agency_id, key_worker_id=from_user_id,
+                                       ended_at__isnull=True), involvement_ids)
+        for involvement in involvements:
+            if not policy.involvement_is_live(involvement=involvement, now=now):
+                result.refused.append(f"{involvement.agency} can no longer see case "
+                                      f"{involvement.case.reference}, so it cannot be "
+                                      f"handed over.")
+                continue
+            involvement.key_worker = None
+            involvement.save(update_fields=["key_worker", "updated_at"])
+            if involvement.case.restricted:
+                case_permissions_sync(case=involvement.case)
+            access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
+                          case_id=involvement.case_id, action="hand_over",
+                          basis=f"key worker: {from_user_id} to team {team.pk}")
+            result.cases += 1
+        actions = _chosen(Action.objects.select_for_update(of=("self",)).select_related("plan")
+                          .filter(owner_agency_id=agency_id, owner_user_id=from_user_id,
+                                  status=ActionStatus.OPEN), action_ids)
+        for action in actions:
+            action.owner_user = None
+            action.save(update_fields=["owner_user", "updated_at"])
+            access_record(actor=actor, object_type="action", object_id=action.pk,
+                          case_id=action.plan.case_id, action="hand_over",
+                          basis=f"owner: {from_user_id} to team {team.pk}")
+            result.actions += 1
+        referrals = _chosen(Referral.objects.select_for_update(of=("self",))
+                            .select_related("case", "to_service")
+                            .filter(to_agency_id=agency_id, assigned_to_id=from_user_id,
+                                    status__in=OPEN_STATUSES), referral_ids)
+        for referral in referrals:
+            if referral.to_service is None or referral.to_service.handling_team_id != team.pk:
+                result.refused.append(f"Referral on case {referral.case.reference} goes to a "
+                                      f"service {team.name} does not handle.")
+                continue
+            referral.assigned_to, referral.assigned_at = None, None
+            referral.save(update_fields=["assigned_to", "assigned_at", "updated_at"])
+            access_record(actor=actor, object_type="referral", object_id=referral.pk,
+                          case_id=referral.case_id, action="hand_over",
+                          basis=f"assigned: {from_user_id} to team {team.pk}")
+            result.referrals += 1
+        access_record(actor=actor, object_type="membership", object_id=from_membership.pk,
+                      action="hand_over",
+                      basis=f"to team {team.pk}: {result.cases} cases, {result.actions} "
+                            f"actions, {result.referrals} referrals; "
+                            f"{len(result.refused)} refused")
+        recipients = list(Membership.objects.active().filter(agency_id=agency_id, team=team)
+                          .exclude(user_id__in=(actor.user.pk, from_user_id))
+                          .values_list("user_id", flat=True))
+        if result.moved and recipients:
+            notify(recipients=recipients, kind="work_handed_over", target_type="membership",
+                   target_id=from_membership.pk,
+                   title=f"Work handed over to your team: {result.cases} cases, "
+                         f"{result.actions} actions, {result.referrals} referrals",
                    url="/", agency_id=agency_id)
     return result

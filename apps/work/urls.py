@@ -7,6 +7,8 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("caseload/actions/<uuid:action_id>/reassign/", views.action_reassign,
          name="action-reassign"),
+    path("caseload/research/<uuid:research_id>/reassign/", views.research_reassign,
+         name="research-reassign"),
     path("caseload/hand-over/<uuid:membership_id>/", views.handover, name="handover"),
     path("caseload/workforce/", views.workforce_page, name="workforce"),
     path("caseload/workforce.csv", views.workforce_csv, name="workforce-csv"),

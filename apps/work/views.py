@@ -12,12 +12,15 @@ from apps.action_plans.selectors import action_get
 from apps.action_plans.services import action_assign
 from apps.agencies.decorators import actor_required
 from apps.agencies.selectors import member_users
+from apps.agencies.team_selectors import team_list
 from apps.cases import policy
+from apps.cases.services import case_assign
 from apps.core.csv_export import csv_safe_writer
 from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 from apps.core.pagination import InvalidCursor, keyset_page
 from apps.work.caseload import (
+    escalated_research,
     escalations,
     may_see_caseload,
     member_of_agency,
@@ -29,7 +32,7 @@ from apps.work.caseload import (
 from apps.work.forms import HandoverForm, ReassignForm
 from apps.work.selectors import ITEM_LIMIT, KINDS, tray
 from apps.work.services import work_hand_over
-from apps.work.workforce import BANDS, workforce, workforce_csv_rows
+from apps.work.workforce import ALLOCATION_DAYS, BANDS, workforce, workforce_csv_rows
 
 
 @actor_required
@@ -92,9 +95,33 @@ def action_reassign(request: HttpRequest, action_id: str) -> HttpResponse:
 
 
 @actor_required
+@require_POST
+def research_reassign(request: HttpRequest, research_id: str) -> HttpResponse:
+    """One-click reassign of missing MARAC research: research belongs to the agency, and is
+    in the tray of the agency's key worker on the case, so this sets that key worker."""
+    research = escalated_research(actor=request.actor, research_id=research_id)
+    if research is None:
+        raise Http404("No such research")
+    policy.require_assign_work(actor=request.actor, agency_id=research.agency_id, hide=True)
+    form = ReassignForm(request.POST, members=_members(request))
+    if form.is_valid():
+        try:
+            case_assign(actor=request.actor, case=research.item.case,
+                        user=form.cleaned_data["user"])
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Research reassigned: they are now your agency's key "
+                                      "worker on the case.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("work:caseload")
+
+
+@actor_required
 @require_http_methods(["GET", "POST"])
 def handover(request: HttpRequest, membership_id: str) -> HttpResponse:
-    """Move all or some of a worker's open work to a colleague in one step."""
+    """Move all or some of a worker's open work to a colleague or a team in one step."""
     policy.require_hand_over(actor=request.actor, agency_id=request.actor.agency_id, hide=True)
     membership = member_of_agency(actor=request.actor, membership_id=membership_id)
     if membership is None:
@@ -105,12 +132,12 @@ def handover(request: HttpRequest, membership_id: str) -> HttpResponse:
                "actions": [str(a.pk) for a in work.actions],
                "referrals": [str(r.pk) for r in work.referrals]}
     form = HandoverForm(request.POST if request.method == "POST" else None, members=members,
-                        work=work, initial=initial)
+                        teams=team_list(actor=request.actor), work=work, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             result = work_hand_over(
                 actor=request.actor, from_membership=membership,
-                to_user=form.cleaned_data["to_user"],
+                to_user=form.cleaned_data["to_user"], to_team=form.cleaned_data["to_team"],
                 involvement_ids=form.cleaned_data["involvements"],
                 action_ids=form.cleaned_data["actions"],
                 referral_ids=form.cleaned_data["referrals"])
@@ -132,7 +159,8 @@ def workforce_page(request: HttpRequest) -> HttpResponse:
     figures = workforce(actor=request.actor)
     if figures is None:
         raise Http404("No such page")
-    return render(request, "work/workforce.html", {"figures": figures, "bands": BANDS})
+    return render(request, "work/workforce.html", {"figures": figures, "bands": BANDS,
+                                                   "allocation_days": ALLOCATION_DAYS})
 
 
 @actor_required

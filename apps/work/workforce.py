@@ -1,6 +1,7 @@
 """Workforce figures for an agency's managers and admins (issue 13), by team: how caseloads
 are spread, how long from accepting a referral to the first contact with the person, and how
-much work nobody holds. Aggregates over the agency's own rows; a fixed number of queries."""
+much work nobody holds, now and month by month. Aggregates over the agency's own rows; a
+fixed number of queries."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 from statistics import median
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from apps.agencies.actor import Actor
@@ -20,6 +22,10 @@ from apps.work.caseload import Unallocated, may_see_workforce, unallocated
 BANDS = ((0, 0, "0"), (1, 5, "1 to 5"), (6, 10, "6 to 10"), (11, 20, "11 to 20"),
          (21, None, "21 or more"))
 CONTACT_WINDOW = datetime.timedelta(days=90)
+# Unallocated over time: a referral received in a month counts as unallocated when nobody
+# picked it up, was assigned it or decided it within this many days of its first submission.
+ALLOCATION_DAYS = 2
+MONTHS = 12
 
 
 @dataclass
@@ -29,6 +35,9 @@ class TeamFigures:
     bands: dict[str, int] = field(default_factory=lambda: {label: 0 for *_, label in BANDS})
     contact_hours: list[float] = field(default_factory=list)
     never_contacted: int = 0
+    # Per month (oldest first, as Workforce.months): (referrals received, not allocated in time)
+    monthly: list[list[int]] = field(default_factory=lambda: [[0, 0] for _ in range(MONTHS)])
+    monthly_rows: list[tuple[datetime.date, list[int]]] = field(default_factory=list)
 
     @property
     def median_contact_hours(self) -> float | None:
@@ -39,6 +48,17 @@ class TeamFigures:
 class Workforce:
     teams: list[TeamFigures]
     unallocated: Unallocated
+    months: list[datetime.date] = field(default_factory=list)
+
+
+def _months(today: datetime.date) -> list[datetime.date]:
+    """The first days of the last ``MONTHS`` months, this one last."""
+    year, month = today.year, today.month
+    starts = []
+    for _ in range(MONTHS):
+        starts.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
 
 
 def _band(n: int) -> str:
@@ -49,7 +69,7 @@ def _band(n: int) -> str:
 
 
 def workforce(*, actor: Actor | None) -> Workforce | None:
-    """The figures, or None for anyone but the agency's managers and admins (4 queries)."""
+    """The figures, or None for anyone but the agency's managers and admins (5 queries)."""
     if not may_see_workforce(actor=actor):
         return None
     agency_id = actor.agency_id
@@ -85,8 +105,31 @@ def workforce(*, actor: Actor | None) -> Workforce | None:
             row.never_contacted += 1
         else:
             row.contact_hours.append((first - decided_at).total_seconds() / 3600)
+    months = _months(timezone.localdate())
+    index = {m: i for i, m in enumerate(months)}
+    now = timezone.now()
+    late_by = datetime.timedelta(days=ALLOCATION_DAYS)
+    in_time = (Q(assigned_at__lte=F("first_submitted_at") + late_by)
+               | Q(decided_at__lte=F("first_submitted_at") + late_by))
+    start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time()))
+    by_month = (Referral.objects.filter(to_agency_id=agency_id, first_submitted_at__gte=start)
+                .annotate(month=TruncMonth("first_submitted_at"),
+                          team=F("to_service__handling_team_id"))
+                .values("month", "team")
+                .annotate(received=Count("pk"), late=Count("pk", filter=~in_time & Q(
+                    first_submitted_at__lte=now - late_by)))
+                .order_by())
+    for row in by_month:
+        month = row["month"]
+        month = month.date() if isinstance(month, datetime.datetime) else month
+        if month in index:
+            cell = figures(row["team"]).monthly[index[month]]
+            cell[0] += row["received"]
+            cell[1] += row["late"]
     rows = [*sorted(teams.values(), key=lambda t: t.name), no_team]
-    return Workforce(teams=rows, unallocated=unallocated(actor=actor))
+    for row in rows:
+        row.monthly_rows = list(zip(months, row.monthly, strict=True))
+    return Workforce(teams=rows, unallocated=unallocated(actor=actor), months=months)
 
 
 def workforce_csv_rows(figures: Workforce) -> list[list[object]]:
@@ -101,4 +144,10 @@ def workforce_csv_rows(figures: Workforce) -> list[list[object]]:
     rows.append([])
     rows.append(["Unallocated now", "Cases", figures.unallocated.cases, "Actions",
                  figures.unallocated.actions, "Referrals", figures.unallocated.referrals])
+    rows.append([])
+    rows.append(["Team", "Month", "Referrals received",
+                 f"Not picked up, assigned or decided within {ALLOCATION_DAYS} days"])
+    for team in figures.teams:
+        for month, (received, late) in zip(figures.months, team.monthly, strict=True):
+            rows.append([team.name, month.strftime("%Y-%m"), received, late])
     return rows

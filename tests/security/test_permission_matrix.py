@@ -338,6 +338,8 @@ UI.update({
         NO_AGENCY if rel == "ended" else 200 if role in MANAGERS else 404)),
     # An empty form: the owner agency's manager is told to choose someone (nothing changes).
     "work:action-reassign": ("post", only(Refused(302), SAFE_HAVEN_MANAGER)),
+    # Safe Haven's research on Leah's agenda item: its manager is told to choose someone.
+    "work:research-reassign": ("post", only(Refused(302), SAFE_HAVEN_MANAGER)),
     "work:handover": ("get", only(200, (Role.MANAGER, "lead"), (Role.AGENCY_ADMIN, "lead"))),
     "work:workforce": ("get", lambda role, rel: (
         NO_AGENCY if rel == "ended"
@@ -457,7 +459,10 @@ def _build() -> World:
     world.objects.update(_people_objects(case))
     world.objects.update(_webhook_objects())
     from apps.agencies.models import Team
+    from apps.marac.models import Research
 
+    world.objects["research_id"] = Research.objects.filter(
+        item__case=case, agency=agencies[PARTNER]).values_list("pk", flat=True).first()
     world.objects["team_id"] = Team.objects.filter(agency=agencies[PARTNER]).values_list(
         "pk", flat=True).first()
     return world
