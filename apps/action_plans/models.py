@@ -68,6 +68,10 @@ class Action(TimestampedModel):
             models.Index(fields=["due_date"], condition=Q(status="open"),
                          name="action_open_due"),
             models.Index(fields=["owner_agency", "status"], name="action_owner_status"),
+            # The work tray: a person's (or their team's) open actions, soonest due first,
+            # without reading every open action of the agency (issue 13).
+            models.Index(fields=["owner_user", "due_date", "id"], condition=Q(status="open"),
+                         name="action_open_owner_due"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status="open") | ~Q(completion_note=""),
