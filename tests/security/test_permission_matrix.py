@@ -20,8 +20,8 @@ session and the token's last use. Requests run inside a savepoint that is rolled
 every cell sees the same world. A row whose object the world lacks fails (no silent skip), and
 a meta-test fails when a URL or an API operation has no row.
 
-Measured on 2 shared cores: 50 tests, 3,925 cells (UI 87 rows x 25, API 70 rows x 25), 2 min
-38 s including loading the demo once (6.5 min while other test runs shared the cores).
+The API half is in test_permission_matrix_api.py (it imports this file's world and checks),
+so that make test runs the two halves on different cores.
 """
 
 from __future__ import annotations
