@@ -21,6 +21,7 @@ from django.utils import timezone
 from apps.action_plans.models import Action, ActionStatus
 from apps.agencies.actor import Actor, actor_require_writer
 from apps.agencies.models import Membership, Team
+from apps.agencies.team_selectors import team_member_ids
 from apps.audit.services import access_record
 from apps.cases import policy
 from apps.cases.models import Involvement
@@ -66,15 +67,70 @@ def work_hand_over(*, actor: Actor, from_membership: Membership, to_user=None,
     if to_team is not None:
         if to_team.agency_id != actor.agency_id:
             raise ServiceError("Choose a team of your agency.", field="to_team")
-        return _hand_over_to_team(actor=actor, from_membership=from_membership, team=to_team,
-                                  involvement_ids=involvement_ids, action_ids=action_ids,
-                                  referral_ids=referral_ids)
+        return _move(actor=actor, from_membership=from_membership, target=_TeamTarget(to_team),
+                     ids=(involvement_ids, action_ids, referral_ids))
     if to_user.pk == from_membership.user_id:
         raise ServiceError("Choose someone else to take the work.", field="to_user")
     if not Membership.objects.active().filter(user=to_user,
                                               agency_id=actor.agency_id).exists():
         raise ServiceError(f"{to_user.get_username()} is not a member of your agency.",
                            field="to_user")
+    return _move(actor=actor, from_membership=from_membership, target=_PersonTarget(to_user),
+                 ids=(involvement_ids, action_ids, referral_ids))
+
+
+class _PersonTarget:
+    """A colleague: becomes key worker, owner and assignee."""
+
+    def __init__(self, user) -> None:
+        self.user, self.label = user, str(user.pk)
+
+    def refuse_case(self, involvement: Involvement) -> str | None:
+        try:
+            key_worker_check(involvement=involvement, user=self.user)
+        except ServiceError as refusal:
+            return refusal.message
+        return None
+
+    def refuse_referral(self, referral: Referral) -> str | None:
+        return None
+
+    def recipients(self, *, actor: Actor, from_user_id: int) -> list[int]:
+        return [] if self.user.pk == actor.user.pk else [self.user.pk]
+
+    title = "Work handed over to you"
+
+
+class _TeamTarget:
+    """A team: the person is cleared, so the work is the team's to pick up (the module's
+    docstring); referrals only to the team that handles their service."""
+
+    user = None
+
+    def __init__(self, team: Team) -> None:
+        self.team, self.label, self.now = team, f"team {team.pk}", timezone.now()
+
+    def refuse_case(self, involvement: Involvement) -> str | None:
+        if policy.involvement_is_live(involvement=involvement, now=self.now):
+            return None
+        return (f"{involvement.agency} can no longer see case {involvement.case.reference}, "
+                "so it cannot be handed over.")
+
+    def refuse_referral(self, referral: Referral) -> str | None:
+        if referral.to_service is None or referral.to_service.handling_team_id != self.team.pk:
+            return (f"Referral on case {referral.case.reference} goes to a service "
+                    f"{self.team.name} does not handle.")
+        return None
+
+    def recipients(self, *, actor: Actor, from_user_id: int) -> list[int]:
+        return sorted(team_member_ids(team_id=self.team.pk) - {actor.user.pk, from_user_id})
+
+    title = "Work handed over to your team"
+
+
+def _move(*, actor: Actor, from_membership: Membership, target: _PersonTarget | _TeamTarget,
+          ids: tuple[Iterable | None, Iterable | None, Iterable | None]) -> HandoverResult:
+    involvement_ids, action_ids, referral_ids = ids
     result = HandoverResult()
     from_user_id, agency_id = from_membership.user_id, from_membership.agency_id
     with transaction.atomic():
@@ -83,115 +139,57 @@ def work_hand_over(*, actor: Actor, from_membership: Membership, to_user=None,
                                .filter(agency_id=agency_id, key_worker_id=from_user_id,
                                        ended_at__isnull=True), involvement_ids)
         for involvement in involvements:
-            try:
-                key_worker_check(involvement=involvement, user=to_user)
-            except ServiceError as refusal:
-                result.refused.append(refusal.message)
+            refusal = target.refuse_case(involvement)
+            if refusal:
+                result.refused.append(refusal)
                 continue
-            involvement.key_worker = to_user
+            involvement.key_worker = target.user
             involvement.save(update_fields=["key_worker", "updated_at"])
             if involvement.case.restricted:
                 case_permissions_sync(case=involvement.case)
             access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
                           case_id=involvement.case_id, action="hand_over",
-                          basis=f"key worker: {from_user_id} to {to_user.pk}")
+                          basis=f"key worker: {from_user_id} to {target.label}")
             result.cases += 1
         actions = _chosen(Action.objects.select_for_update(of=("self",)).select_related("plan")
                           .filter(owner_agency_id=agency_id, owner_user_id=from_user_id,
                                   status=ActionStatus.OPEN), action_ids)
         for action in actions:
-            action.owner_user = to_user
+            action.owner_user = target.user
             action.save(update_fields=["owner_user", "updated_at"])
             access_record(actor=actor, object_type="action", object_id=action.pk,
                           case_id=action.plan.case_id, action="hand_over",
-                          basis=f"owner: {from_user_id} to {to_user.pk}")
-            result.actions += 1
-        referrals = _chosen(Referral.objects.select_for_update(of=("self",))
-                            .filter(to_agency_id=agency_id, assigned_to_id=from_user_id,
-                                    status__in=OPEN_STATUSES), referral_ids)
-        for referral in referrals:
-            referral.assigned_to = to_user
-            referral.save(update_fields=["assigned_to", "updated_at"])
-            access_record(actor=actor, object_type="referral", object_id=referral.pk,
-                          case_id=referral.case_id, action="hand_over",
-                          basis=f"assigned: {from_user_id} to {to_user.pk}")
-            result.referrals += 1
-        access_record(actor=actor, object_type="membership", object_id=from_membership.pk,
-                      action="hand_over",
-                      basis=f"to {to_user.pk}: {result.cases} cases, {result.actions} "
-                            f"actions, {result.referrals} referrals; "
-                            f"{len(result.refused)} refused")
-        if result.moved and to_user.pk != actor.user.pk:
-            notify(recipients=[to_user.pk], kind="work_handed_over", target_type="membership",
-                   target_id=from_membership.pk,
-                   title=f"Work handed over to you: {result.cases} cases, {result.actions} "
-                         f"actions, {result.referrals} referrals",
-                   url="/", agency_id=agency_id)
-    return result
-
-
-def _hand_over_to_team(*, actor: Actor, from_membership: Membership, team: Team,
-                       involvement_ids: Iterable | None, action_ids: Iterable | None,
-                       referral_ids: Iterable | None) -> HandoverResult:
-    result = HandoverResult()
-    from_user_id, agency_id = from_membership.user_id, from_membership.agency_id
-    now = timezone.now()
-    with transaction.atomic():
-        involvements = _chosen(Involvement.objects.select_for_update(of=("self",))
-                               .select_related("case", "agency")
-                               .filter(agency_id=agency_id, key_worker_id=from_user_id,
-                                       ended_at__isnull=True), involvement_ids)
-        for involvement in involvements:
-            if not policy.involvement_is_live(involvement=involvement, now=now):
-                result.refused.append(f"{involvement.agency} can no longer see case "
-                                      f"{involvement.case.reference}, so it cannot be "
-                                      f"handed over.")
-                continue
-            involvement.key_worker = None
-            involvement.save(update_fields=["key_worker", "updated_at"])
-            if involvement.case.restricted:
-                case_permissions_sync(case=involvement.case)
-            access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
-                          case_id=involvement.case_id, action="hand_over",
-                          basis=f"key worker: {from_user_id} to team {team.pk}")
-            result.cases += 1
-        actions = _chosen(Action.objects.select_for_update(of=("self",)).select_related("plan")
-                          .filter(owner_agency_id=agency_id, owner_user_id=from_user_id,
-                                  status=ActionStatus.OPEN), action_ids)
-        for action in actions:
-            action.owner_user = None
-            action.save(update_fields=["owner_user", "updated_at"])
-            access_record(actor=actor, object_type="action", object_id=action.pk,
-                          case_id=action.plan.case_id, action="hand_over",
-                          basis=f"owner: {from_user_id} to team {team.pk}")
+                          basis=f"owner: {from_user_id} to {target.label}")
             result.actions += 1
         referrals = _chosen(Referral.objects.select_for_update(of=("self",))
                             .select_related("case", "to_service")
                             .filter(to_agency_id=agency_id, assigned_to_id=from_user_id,
                                     status__in=OPEN_STATUSES), referral_ids)
         for referral in referrals:
-            if referral.to_service is None or referral.to_service.handling_team_id != team.pk:
-                result.refused.append(f"Referral on case {referral.case.reference} goes to a "
-                                      f"service {team.name} does not handle.")
+            refusal = target.refuse_referral(referral)
+            if refusal:
+                result.refused.append(refusal)
                 continue
-            referral.assigned_to, referral.assigned_at = None, None
-            referral.save(update_fields=["assigned_to", "assigned_at", "updated_at"])
+            referral.assigned_to = target.user
+            fields = ["assigned_to", "updated_at"]
+            if target.user is None:  # back to the team's queue: unallocated again
+                referral.assigned_at = None
+                fields.append("assigned_at")
+            referral.save(update_fields=fields)
             access_record(actor=actor, object_type="referral", object_id=referral.pk,
                           case_id=referral.case_id, action="hand_over",
-                          basis=f"assigned: {from_user_id} to team {team.pk}")
+                          basis=f"assigned: {from_user_id} to {target.label}")
             result.referrals += 1
         access_record(actor=actor, object_type="membership", object_id=from_membership.pk,
                       action="hand_over",
-                      basis=f"to team {team.pk}: {result.cases} cases, {result.actions} "
+                      basis=f"to {target.label}: {result.cases} cases, {result.actions} "
                             f"actions, {result.referrals} referrals; "
                             f"{len(result.refused)} refused")
-        recipients = list(Membership.objects.active().filter(agency_id=agency_id, team=team)
-                          .exclude(user_id__in=(actor.user.pk, from_user_id))
-                          .values_list("user_id", flat=True))
+        recipients = target.recipients(actor=actor, from_user_id=from_user_id)
         if result.moved and recipients:
             notify(recipients=recipients, kind="work_handed_over", target_type="membership",
                    target_id=from_membership.pk,
-                   title=f"Work handed over to your team: {result.cases} cases, "
-                         f"{result.actions} actions, {result.referrals} referrals",
+                   title=f"{target.title}: {result.cases} cases, {result.actions} actions, "
+                         f"{result.referrals} referrals",
                    url="/", agency_id=agency_id)
     return result

@@ -3,12 +3,12 @@ handle). Read-only; any member of the agency may read them. Teams change in the 
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from rest_framework import serializers
 
 from apps.agencies.actor import Actor
-from apps.agencies.models import Membership, Service, Team
-from apps.agencies.team_selectors import team_list
+from apps.agencies.models import Team
+from apps.agencies.team_selectors import team_list_detailed
 from apps.core.api.viewsets import ScopedReadOnlyViewSet
 
 
@@ -41,9 +41,4 @@ class TeamViewSet(ScopedReadOnlyViewSet):
     serializer_class = TeamSerializer  # paged newest first, as every list
 
     def selector_queryset(self, actor: Actor | None) -> QuerySet[Team]:
-        return team_list(actor=actor).prefetch_related(
-            Prefetch("memberships", to_attr="active_members",
-                     queryset=Membership.objects.active().select_related("user")
-                     .order_by("user__last_name", "user__username", "pk")),
-            Prefetch("services", to_attr="handled_services",
-                     queryset=Service.objects.order_by("name")))
+        return team_list_detailed(actor=actor)

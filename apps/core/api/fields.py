@@ -84,12 +84,12 @@ class MemberField(serializers.IntegerField):
         super().__init__(min_value=1, max_value=2**31 - 1, **kwargs)
 
     def run_validation(self, data=serializers.empty):
-        from django.contrib.auth import get_user_model
+        from apps.agencies.selectors import user_by_id
 
         value = super().run_validation(data)
         if value is None:
             return None
-        user = get_user_model().objects.filter(pk=value, is_active=True).first()
-        if user is None:
+        user = user_by_id(user_id=value)
+        if user is None or not user.is_active:
             self.fail("not_member")
         return user
