@@ -3,7 +3,8 @@
 tables. Used by ``make bench`` (bench/run.py) and by the regression guard (tests/perf/).
 
 At scale 1.0: 1,000,000 people and cases, 200 agencies, 20,000 users, 3,000,000 involvements
-with their guardian grants, 2,000,000 referrals with theirs, 2,000,000 notifications.
+with their guardian grants (view, contribute, manage and the six sections of each
+involvement's scope), 2,000,000 referrals with theirs, 2,000,000 notifications.
 Agency 000 is involved in 40% of cases, agency 001 in 25%, agencies 002-009 in about 9% each,
 and the other 190 in under 1% each. Identifiers are deterministic (md5 of a label), so the
 generator needs no lookups and the same scale always gives the same data.
@@ -77,11 +78,13 @@ def _user_agency(n: str, users: int) -> str:
 def statements(sizes: Sizes) -> list[tuple[str, str]]:
     # The people's match keys, as apps.people.matching computes them (digits are not letters:
     # every "Given<n>" has the key of "Given").
+    from apps.cases.sections import EVERYTHING, codename
     from apps.people.matching import name_key
 
     n_cases, n_users = sizes.cases, sizes.users
     n_ref, n_notif = sizes.referrals, sizes.notifications
     big_users = n_users // 10
+    sections = ", ".join(f"'{codename(s)}'" for s in sorted(EVERYTHING))
     perm = ("(SELECT p.id FROM auth_permission p JOIN django_content_type ct "
             "ON ct.id = p.content_type_id WHERE ct.app_label = '{app}' AND p.codename = '{code}')")
 
@@ -172,6 +175,16 @@ JOIN (VALUES ({perm.format(app='cases', code='view_case')}, 0),
              ({perm.format(app='cases', code='contribute_case')}, 0),
              ({perm.format(app='cases', code='manage_case')}, 1)) AS perm(id, lead_only)
   ON perm.lead_only = 0 OR v.s = 1;
+"""),
+        # Each involvement's scope (every section, as its `sections` column says) as the
+        # section grants the services would give, so a section's filter reads real grants.
+        ("section grants", f"""
+INSERT INTO cases_casegroupobjectpermission (content_object_id, group_id, permission_id)
+SELECT md5('bench-c' || i)::uuid, {GROUP_BASE} + ag, p.id
+FROM generate_series(1, {n_cases}) i CROSS JOIN LATERAL {slots()} AS v(s, ag)
+CROSS JOIN (SELECT p.id FROM auth_permission p JOIN django_content_type ct
+            ON ct.id = p.content_type_id WHERE ct.app_label = 'cases' AND ct.model = 'case'
+            AND p.codename IN ({sections})) AS p;
 """),
         ("referrals", f"""
 INSERT INTO referrals_referral (id, created_at, updated_at, reason, urgency, shared_information,

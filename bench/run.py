@@ -160,9 +160,9 @@ def measure_heavy(actor, number: int, args) -> list[dict]:
 
 
 def visible_case_ids(actor, count: int = 50) -> list:
-    """The cases whose pages are measured. The bulk load grants only the case levels (view,
-    contribute, manage); these cases also get their section grants from their involvements'
-    scopes, so the measured case page renders every section, as a real one does."""
+    """The cases whose pages are measured. Their grants are synced through the services' own
+    rule (``case_permissions_sync``), so the measured case page has exactly the grants a real
+    one would, whatever the bulk load gave."""
     from django.db import connection, transaction
 
     from apps.cases.models import Case

@@ -81,6 +81,14 @@ def member_users(*, agency_id: UUID) -> QuerySet:
         agency_id=agency_id).values("user_id")).order_by("last_name", "username")
 
 
+def member_choices(*, agency_id: UUID) -> list[tuple[int, str]]:
+    """``member_users`` as (user id, name) pairs for a long list of choices: one query that
+    reads four columns, no model built per member."""
+    rows = member_users(agency_id=agency_id).values_list(
+        "pk", "first_name", "last_name", "username")
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
+
+
 def user_by_id(*, user_id: int | None):
     """A user by id (None when there is no such user): only names reach the caller."""
     from django.contrib.auth import get_user_model

@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from apps.action_plans.models import Action, ActionStatus
@@ -66,41 +66,33 @@ def workers(*, actor: Actor | None) -> QuerySet[Membership]:
             .select_related("user", "team").order_by("user__username", "pk"))
 
 
-def _loads(agency_id: UUID, key: str, user_ids: list[int] | None) -> dict[object, Load]:
-    """Loads grouped by ``key``: "user" (the worker) or "team" (the worker's team in the
-    agency). ``user_ids`` narrows to the workers of one page."""
+def _loads(agency_id: UUID, user_ids: list[int] | None) -> dict[int, Load]:
+    """Each worker's load in the agency (3 grouped queries over the agency's own rows);
+    ``user_ids`` narrows to the workers of one page."""
     today = timezone.localdate()
-    loads: dict[object, Load] = {}
-
-    def team_of(user_ref: str):
-        return Subquery(Membership.objects.filter(
-            user_id=OuterRef(user_ref), agency_id=agency_id, ended_at__isnull=True)
-            .values("team_id")[:1])
+    loads: dict[int, Load] = {}
 
     def group(rows: QuerySet, user_field: str) -> QuerySet:
         if user_ids is not None:
             rows = rows.filter(**{f"{user_field}__in": user_ids})
-        if key == "team":
-            return rows.annotate(g=team_of(user_field)).values("g")
-        return rows.annotate(g=F(user_field)).values("g")
+        return rows.values(g=F(user_field)).order_by()
 
     involvements = Involvement.objects.filter(agency_id=agency_id, ended_at__isnull=True,
                                               key_worker__isnull=False)
     for row in group(involvements, "key_worker_id").annotate(
-            kw=Count("pk"), open=Count("pk", filter=Q(case__status=CaseStatus.OPEN))
-    ).order_by():
+            kw=Count("pk"), open=Count("pk", filter=Q(case__status=CaseStatus.OPEN))):
         load = loads.setdefault(row["g"], Load())
         load.key_worker_cases, load.open_cases = row["kw"], row["open"]
     actions = Action.objects.filter(owner_agency_id=agency_id, status=ActionStatus.OPEN,
                                     owner_user__isnull=False)
     for row in group(actions, "owner_user_id").annotate(
-            n=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today))).order_by():
+            n=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today))):
         load = loads.setdefault(row["g"], Load())
         load.open_actions, load.overdue_actions = row["n"], row["late"]
     referrals = Referral.objects.filter(to_agency_id=agency_id, status__in=(
         ReferralStatus.SUBMITTED, ReferralStatus.INFO_REQUESTED), assigned_to__isnull=False)
     for row in group(referrals, "assigned_to_id").annotate(
-            n=Count("pk"), oldest=Min("submitted_at")).order_by():
+            n=Count("pk"), oldest=Min("submitted_at")):
         load = loads.setdefault(row["g"], Load())
         load.referrals_awaiting, load.oldest_referral = row["n"], row["oldest"]
     return loads
@@ -113,25 +105,29 @@ def worker_loads(*, actor: Actor | None, memberships: list[Membership]) -> dict[
     memberships = [m for m in memberships if m.agency_id == actor.agency_id]
     if not memberships:
         return {}
-    loads = _loads(actor.agency_id, "user", [m.user_id for m in memberships])
+    loads = _loads(actor.agency_id, [m.user_id for m in memberships])
     return {m.user_id: loads.get(m.user_id, Load()) for m in memberships}
 
 
 @dataclass
 class TeamLoad:
-    team: Team | None  # None: members in no team
+    team: Team | None  # None: members in no team, and work held by people who have left
     load: Load = field(default_factory=Load)
 
 
 def team_loads(*, actor: Actor | None) -> list[TeamLoad]:
-    """Caseload of each team of the agency, and of the members in none (4 queries)."""
+    """Caseload of each team of the agency, and of the members in none (5 queries): the
+    workers' loads summed by the team of their active membership."""
     if not may_see_caseload(actor=actor):
         return []
-    loads = _loads(actor.agency_id, "team", None)
-    teams = list(Team.objects.filter(agency_id=actor.agency_id).order_by("name", "pk"))
-    rows = [TeamLoad(team=t, load=loads.get(t.pk, Load())) for t in teams]
-    rows.append(TeamLoad(team=None, load=loads.get(None, Load())))
-    return rows
+    team_of = dict(Membership.objects.active().filter(agency_id=actor.agency_id)
+                   .values_list("user_id", "team_id"))
+    rows = {t.pk: TeamLoad(team=t) for t in
+            Team.objects.filter(agency_id=actor.agency_id).order_by("name", "pk")}
+    rows[None] = TeamLoad(team=None)
+    for user_id, load in _loads(actor.agency_id, None).items():
+        rows.get(team_of.get(user_id), rows[None]).load.add(load)
+    return list(rows.values())
 
 
 @dataclass

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.action_plans.selectors import action_get
 from apps.action_plans.services import action_assign
 from apps.agencies.decorators import actor_required
-from apps.agencies.selectors import member_users
+from apps.agencies.selectors import member_choices, member_users
 from apps.agencies.team_selectors import team_list
 from apps.cases import policy
 from apps.cases.services import case_assign
@@ -70,7 +69,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "work/caseload.html", {
         "rows": rows, "next_after": page.next_cursor, "teams": team_loads(actor=request.actor),
         "escalations": escalations(actor=request.actor),
-        "reassign": ReassignForm(members=_members(request)), "now": timezone.now(),
+        "reassign_choices": member_choices(agency_id=request.actor.agency_id),
     })
 
 

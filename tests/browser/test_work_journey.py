@@ -50,9 +50,10 @@ def test_manager_reassigns_an_escalated_referral(visitor, world, shared_case):
     page.get_by_test_id("caseload-link").click()
     page.wait_for_load_state()
     visitor.check()
-    card = page.get_by_test_id("escalated-referrals")
-    card.get_by_label("Reassign to").select_option(str(colleague.user_id))
-    card.get_by_role("button", name="Reassign").click()
+    # One "Reassign to" list for every escalation, then the item's own button.
+    page.get_by_test_id("escalations-form").get_by_label("Reassign to").select_option(
+        str(colleague.user_id))
+    page.get_by_test_id("escalated-referrals").get_by_role("button", name="Reassign").click()
     page.wait_for_load_state()
     visitor.check()
     expect(page.get_by_test_id("assigned-to")).to_contain_text(

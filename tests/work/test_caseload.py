@@ -61,13 +61,17 @@ def test_caseload_page_shows_escalations_and_reassigns_in_one_click(world, share
     html = client.get(reverse("work:caseload")).content.decode()
     assert 'data-testid="escalated-referrals"' in html
     assert 'data-testid="escalated-actions"' in html
+    # One shared "Reassign to" list (not one per item), and each item posts to its own address.
+    assert html.count('<select') == 1 and html.count('name="user"') == 1
+    assert f'formaction="{reverse("referrals:assign", args=[referral.pk])}"' in html
+    overdue = Action.objects.filter(due_date__lt=timezone.localdate()).get()
+    assert f'formaction="{reverse("work:action-reassign", args=[overdue.pk])}"' in html
     colleague = make_member(agency=world.partner)
     response = client.post(reverse("referrals:assign", args=[referral.pk]),
                            {"user": colleague.user_id})
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.assigned_to_id == colleague.user_id
-    overdue = Action.objects.filter(due_date__lt=timezone.localdate()).get()
     response = client.post(reverse("work:action-reassign", args=[overdue.pk]),
                            {"user": colleague.user_id})
     assert response.status_code == 302
