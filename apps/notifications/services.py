@@ -261,9 +261,23 @@ def notifications_deliver(*, notification_ids: list) -> int:
                 row.next_attempt_at = None
         finally:
             mail.close()
-        Notification.objects.bulk_update(rows, ["state", "last_error", "next_attempt_at",
-                                                "delivered_at", "emailed_at"])
+        _save_outcomes(rows)
         return sum(row.state == DeliveryState.DELIVERED for row in rows)
+
+
+_OUTCOME_FIELDS = ("state", "last_error", "next_attempt_at", "delivered_at", "emailed_at")
+
+
+def _save_outcomes(rows: list[Notification]) -> None:
+    """Write the batch's outcomes: one UPDATE per distinct outcome (usually one: delivered
+    and emailed now). ``bulk_update``'s CASE per row and field cost more than the emails."""
+    by_outcome: dict[tuple, list] = {}
+    for row in rows:
+        outcome = tuple(getattr(row, name) for name in _OUTCOME_FIELDS)
+        by_outcome.setdefault(outcome, []).append(row.pk)
+    for outcome, pks in by_outcome.items():
+        Notification.objects.filter(pk__in=pks).update(
+            **dict(zip(_OUTCOME_FIELDS, outcome, strict=True)))
 
 
 def notification_deliver(*, notification_id: UUID | str) -> bool:
