@@ -148,8 +148,9 @@ class Involvement(TimestampedModel):
         indexes = [
             models.Index(fields=["agency", "case"], condition=Q(ended_at__isnull=True),
                          name="involvement_active_agency"),
-            models.Index(fields=["key_worker"], condition=Q(ended_at__isnull=True),
-                         name="involvement_active_key_worker"),
+            # A worker's cases in one agency (the tray, the caseload counts, hand-over).
+            models.Index(fields=["key_worker", "agency"], condition=Q(ended_at__isnull=True),
+                         name="involvement_active_kw_agency"),
             # The selectors' expiry probe and the sweep: few rows, only timed involvements.
             models.Index(fields=["agency", "case"],
                          condition=Q(ended_at__isnull=True, ends_at__isnull=False),

@@ -46,7 +46,7 @@ def tray_page(request: HttpRequest) -> HttpResponse:
 
 # The manager's view ------------------------------------------------------------------------
 
-WORKERS_PAGE = 50
+WORKERS_PAGE = 25
 
 
 def _members(request: HttpRequest):
@@ -55,7 +55,7 @@ def _members(request: HttpRequest):
 
 @actor_required
 def caseload(request: HttpRequest) -> HttpResponse:
-    """Caseload per worker and per team, and the escalations: the agency's managers only."""
+    """The escalations and the caseload of each worker (a page of them): managers only."""
     if not may_see_caseload(actor=request.actor):
         raise Http404("No such page")
     try:
@@ -67,10 +67,19 @@ def caseload(request: HttpRequest) -> HttpResponse:
     loads = worker_loads(actor=request.actor, memberships=page.items)
     rows = [(m, loads[m.user_id]) for m in page.items]
     return render(request, "work/caseload.html", {
-        "rows": rows, "next_after": page.next_cursor, "teams": team_loads(actor=request.actor),
+        "rows": rows, "next_after": page.next_cursor,
         "escalations": escalations(actor=request.actor),
         "reassign_choices": member_choices(agency_id=request.actor.agency_id),
     })
+
+
+@actor_required
+def caseload_teams(request: HttpRequest) -> HttpResponse:
+    """Caseload per team (and of the members in none): the agency's managers only. Its own
+    page: it adds up the whole agency's open work, where the workers' page reads one page's."""
+    if not may_see_caseload(actor=request.actor):
+        raise Http404("No such page")
+    return render(request, "work/caseload_teams.html", {"teams": team_loads(actor=request.actor)})
 
 
 @actor_required

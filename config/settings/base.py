@@ -159,7 +159,8 @@ TEMPLATES = [
             ],
             # govuk_date / govuk_datetime filters in every template (apps/core/dates.py).
             "builtins": ["apps.core.templatetags.govuk_dates",
-                         "apps.core.templatetags.wording"],
+                         "apps.core.templatetags.wording",
+                         "apps.core.templatetags.choices"],
         },
     },
 ]
