@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from apps.action_plans.models import Action, ActionPlan, ActionStatus
@@ -15,17 +15,39 @@ from apps.cases.sections import SECTION_CODENAMES, Section, Visible
 from apps.cases.selectors import case_list_granted
 
 
+def _visible(actor: Actor, *, per_row: bool) -> Q:
+    """The rule: every action of a case whose plan section the acting agency has, only its own
+    with the own-actions section (a MARAC involvement). ``per_row`` asks it as a probe per
+    action (for a handful of known rows) instead of against the set of visible cases."""
+    whole_plan = case_list_granted(actor=actor, codename=SECTION_CODENAMES[Section.PLAN])
+    own_actions = case_list_granted(actor=actor, codename=SECTION_CODENAMES[Section.PLAN_OWN])
+    if per_row:
+        case = OuterRef("plan__case_id")
+        return (Q(Exists(whole_plan.filter(pk=case)))
+                | Q(Exists(own_actions.filter(pk=case)), owner_agency_id=actor.agency_id))
+    return (Q(plan__case__in=whole_plan)
+            | Q(plan__case__in=own_actions, owner_agency_id=actor.agency_id))
+
+
+_RELATED = ("plan", "plan__case", "owner_agency", "owner_user", "closed_by", "meeting")
+
+
 def action_list(*, actor: Actor | None) -> QuerySet[Action]:
     """Every action on a case whose plan the acting agency may see: all of them with the plan
     section, only its own with the own-actions section (a MARAC involvement)."""
     if actor is None:
         return Action.objects.none()
-    whole_plan = case_list_granted(actor=actor, codename=SECTION_CODENAMES[Section.PLAN])
-    own_actions = case_list_granted(actor=actor, codename=SECTION_CODENAMES[Section.PLAN_OWN])
-    return Action.objects.filter(
-        Q(plan__case__in=whole_plan)
-        | Q(plan__case__in=own_actions, owner_agency_id=actor.agency_id)
-    ).select_related("plan", "plan__case", "owner_agency", "owner_user", "closed_by", "meeting")
+    return Action.objects.filter(_visible(actor, per_row=False)).select_related(*_RELATED)
+
+
+def action_list_among(*, actor: Actor | None, action_ids: list) -> QuerySet[Action]:
+    """``action_list`` restricted to ``action_ids``, the rule probed per action: for a few
+    rows found by another index (the work tray's owned actions), where testing them against
+    every visible case would read the agency's whole grant set."""
+    if actor is None or not action_ids:
+        return Action.objects.none()
+    return (Action.objects.filter(_visible(actor, per_row=True), pk__in=action_ids)
+            .select_related(*_RELATED))
 
 
 @dataclass(frozen=True)

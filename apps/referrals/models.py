@@ -118,6 +118,9 @@ class Referral(TimestampedModel):
                          name="referral_open_due"),
             models.Index(fields=["escalate_at"], condition=Q(status="submitted"),
                          name="referral_open_escalate"),
+            # The work tray: an agency's waiting referrals, soonest due first.
+            models.Index(fields=["to_agency", "due_at", "id"], condition=Q(status="submitted"),
+                         name="referral_queue_due"),
             # The work tray: open referrals assigned to someone.
             models.Index(fields=["assigned_to", "due_at"],
                          condition=Q(status__in=["submitted", "info_requested"]),

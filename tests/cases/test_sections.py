@@ -63,6 +63,22 @@ def test_selector_sections(scene, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_actions_probed_per_row_match_the_action_list(scene, role):
+    """The work tray asks the plan rule per action (``action_list_among``); it gives exactly
+    the actions ``action_list`` gives, for every role."""
+    from apps.action_plans.models import Action
+    from apps.action_plans.selectors import action_list, action_list_among
+
+    actor = actor_of(scene.members[role])
+    every = list(Action.objects.values_list("pk", flat=True))
+    listed = set(action_list(actor=actor).values_list("description", flat=True))
+    probed = set(action_list_among(actor=actor, action_ids=every)
+                 .values_list("description", flat=True))
+    assert probed == listed
+    assert (W.POLICE_ACTION in listed) == plan_markers(expected(role))[W.POLICE_ACTION]
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_case_page(scene, role):
     response = client_for(scene.members[role]).get(f"/cases/{scene.case.pk}/")
     sections = expected(role)

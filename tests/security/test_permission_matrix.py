@@ -336,6 +336,8 @@ UI.update({
     "cases:pick-up": ("post", _pick_up_case),
     "work:caseload": ("get", lambda role, rel: (
         NO_AGENCY if rel == "ended" else 200 if role in MANAGERS else 404)),
+    "work:caseload-teams": ("get", lambda role, rel: (
+        NO_AGENCY if rel == "ended" else 200 if role in MANAGERS else 404)),
     # An empty form: the owner agency's manager is told to choose someone (nothing changes).
     "work:action-reassign": ("post", only(Refused(302), SAFE_HAVEN_MANAGER)),
     # Safe Haven's research on Leah's agenda item: its manager is told to choose someone.

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.action_plans.models import Action
-from apps.agencies.models import Role
+from apps.agencies.models import Role, Team
 from apps.audit.models import AccessEvent
 from apps.cases.models import Involvement
 from apps.core.exceptions import NotPermitted, ServiceError
@@ -203,6 +203,7 @@ def test_caseload_page_and_api_query_counts_are_fixed(world, shared_case):
     _busy_world(world, shared_case)
     client, api = client_for(world.partner_manager), api_client_for(world.partner_manager)
     page, listed = _count(client, reverse("work:caseload")), _count(api, "/api/v1/caseload/")
+    teams = _count(client, reverse("work:caseload-teams"))
     for _ in range(5):
         member = make_member(agency=world.partner)
         case = make_case(lead=world.lead_practitioner)
@@ -211,4 +212,17 @@ def test_caseload_page_and_api_query_counts_are_fixed(world, shared_case):
         action_for(world, case, days=-1, owner=member)
     assert _count(client, reverse("work:caseload")) == page
     assert _count(api, "/api/v1/caseload/") == listed
-    print(f"caseload page: {page} queries; API: {listed}")
+    assert _count(client, reverse("work:caseload-teams")) == teams
+    print(f"caseload page: {page} queries; by team: {teams}; API: {listed}")
+
+
+def test_caseload_by_team_page_adds_up_each_team(world, shared_case):
+    _busy_world(world, shared_case)
+    url = reverse("work:caseload-teams")
+    html = client_for(world.partner_manager).get(url).content.decode()
+    assert 'data-testid="team-loads"' in html and "IDVA team" in html and "Not in a team" in html
+    assert html.count('class="govuk-summary-card__title"') == Team.objects.filter(
+        agency=world.partner).count() + 1  # each team, then "Not in a team"
+    assert client_for(world.partner_practitioner).get(url).status_code == 404
+    for manager in (world.lead_manager, world.outsider_manager):  # their own agency's teams
+        assert "IDVA team" not in client_for(manager).get(url).content.decode()

@@ -124,7 +124,8 @@ def test_the_tray_runs_a_fixed_number_of_queries(world, shared_case):
         make_quiet(case, agency=world.partner, user=world.partner_practitioner.user)
     assert _count(client, "/") == small_page
     assert _count(api, "/api/v1/work/") == small_api
-    assert small_page <= 14
+    assert small_page <= 16  # 12 reads of the tray's kinds (the referral queue and the
+    # questions asked of me apart; owned actions, then their visibility) and the page's own
     print(f"tray page: {small_page} queries; API: {small_api}")
 
 
