@@ -158,7 +158,7 @@ def unallocated(*, actor: Actor | None, limit: int = 1000) -> Unallocated:
             assigned_to__isnull=True)))
 
 
-ESCALATION_LIMIT = 50
+ESCALATION_LIMIT = 25  # of each kind, the longest overdue first
 
 
 @dataclass

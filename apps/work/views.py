@@ -19,6 +19,7 @@ from apps.core.exceptions import ServiceError
 from apps.core.forms import add_service_error
 from apps.core.pagination import InvalidCursor, keyset_page
 from apps.work.caseload import (
+    ESCALATION_LIMIT,
     escalated_research,
     escalations,
     may_see_caseload,
@@ -68,7 +69,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     rows = [(m, loads[m.user_id]) for m in page.items]
     return render(request, "work/caseload.html", {
         "rows": rows, "next_after": page.next_cursor,
-        "escalations": escalations(actor=request.actor),
+        "escalations": escalations(actor=request.actor), "escalation_limit": ESCALATION_LIMIT,
         "reassign_choices": member_choices(agency_id=request.actor.agency_id),
     })
 
