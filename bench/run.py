@@ -189,18 +189,55 @@ def visible_case_ids(actor, count: int = 50) -> list:
 
 def clients_for(actor):
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from apps.accounts.services import api_token_create
     from apps.agencies.middleware import SESSION_KEY
 
     browser = Client()
     browser.force_login(actor.user)
+    # Two-factor on, as in production (bench.settings requires it): the user has a confirmed
+    # TOTP device and the session is verified with it, as after entering a code.
+    device, _ = TOTPDevice.objects.get_or_create(user=actor.user, name="Bench",
+                                                 defaults={"confirmed": True})
     session = browser.session
     session[SESSION_KEY] = str(actor.membership.pk)
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     _token, key = api_token_create(membership=actor.membership, name="Bench")
     api = Client(HTTP_AUTHORIZATION=f"Token {key}")
     return browser, api
+
+
+SECOND_PAGES = ("my work", "referral inbox", "API cases", "API referral inbox")
+
+
+def second_pages(specs: list, *, browser, api) -> list:
+    """The same lists one cursor page on: the next link of the first page, as a user follows
+    it (the bound stays the first page's query)."""
+    import dataclasses
+    import html
+    import re
+    from urllib.parse import urlsplit
+
+    found = []
+    for spec in specs:
+        if spec.name not in SECOND_PAGES:
+            continue
+        response = (api if spec.api else browser).get(spec.url(0))
+        if spec.api:
+            link = response.json().get("next")
+        else:
+            match = re.search(r'href="([^"]*cursor=[^"]*)" rel="next"', response.content.decode())
+            link = html.unescape(match.group(1)) if match else None
+        if not link:
+            continue
+        parts = urlsplit(link)  # "?cursor=…" on a page, an absolute URL from the API
+        url = f"{parts.path or urlsplit(spec.url(0)).path}?{parts.query}"
+        found.append(dataclasses.replace(spec, name=f"{spec.name}, page 2",
+                                         url=lambda k, url=url: url))
+    return found
 
 
 # --- measurements ----------------------------------------------------------------------------
@@ -473,7 +510,8 @@ def run(args) -> dict:
         actor = bench_actor(number)
         browser, api = clients_for(actor)
         case_ids = visible_case_ids(actor)
-        for spec in page_specs(actor=actor, case_ids=case_ids):
+        specs = page_specs(actor=actor, case_ids=case_ids)
+        for spec in specs + second_pages(specs, browser=browser, api=api):
             row = {"page": spec.name, "agency": label}
             row["server"] = measure_page(api if spec.api else browser, spec, args.requests,
                                          args.budget)

@@ -12,6 +12,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = None
 DATABASES["default"]["OPTIONS"] = {k: v for k, v in DATABASES["default"]["OPTIONS"].items()
                                    if k != "options"}
 DEBUG = False
+# Two-factor on, as in production: every measured session is verified with a TOTP device
+# (bench.run.clients_for), so each page pays for the device check as a real one does.
+WRAPAROUND_REQUIRE_2FA = True
 
 # The delivery measurement sends through a real SMTP server on 127.0.0.1 (bench.smtp_sink).
 if os.environ.get("BENCH_SMTP_PORT"):

@@ -11,14 +11,17 @@ from django.http import Http404
 from apps.agencies.actor import Actor
 from apps.cases import policy
 from apps.cases.models import Case, NoteVisibility
+from apps.cases.sections import Visible
 from apps.documents.models import Document, ScanState
 
 
-def document_list(*, actor: Actor | None, case: Case) -> QuerySet[Document]:
+def document_list(*, actor: Actor | None, case: Case,
+                  visible: Visible | None = None) -> QuerySet[Document]:
     """The case's documents the actor may see: none unless the chronology section is shared;
     then shared ones that passed the scan, and all of the actor's agency's own (held and
-    quarantined ones too, so that the uploader sees what became of their file)."""
-    if actor is None or not policy.may_see_documents(actor=actor, case=case):
+    quarantined ones too, so that the uploader sees what became of their file). ``visible``:
+    the actor's sections when the caller has read them already (the case page)."""
+    if actor is None or not policy.may_see_documents(actor=actor, case=case, visible=visible):
         return Document.objects.none()
     return (Document.objects.filter(case=case)
             .filter(Q(visibility=NoteVisibility.SHARED, scan_state=ScanState.CLEAN)

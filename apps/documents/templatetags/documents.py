@@ -19,5 +19,5 @@ def case_documents(context: template.Context) -> dict:
     if not policy.may_see_documents(actor=actor, case=case, visible=visible):
         return {"shown": False}
     return {"shown": True, "case": case,
-            "documents": list(document_list(actor=actor, case=case)[:20]),
+            "documents": list(document_list(actor=actor, case=case, visible=visible)[:20]),
             "may_add": context.get("can_contribute", False)}
