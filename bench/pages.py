@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from django.db import connection
@@ -13,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.urls import Resolver404, resolve
 
 from apps.agencies.actor import Actor
+from apps.core.db import joins_as_written
 
 PAGE_ROWS = 26  # a page of 25 plus one to know whether there is a next page
 
@@ -36,6 +38,17 @@ class PageSpec:
     main_query: Callable[[], QuerySet]
     bound_sql: str
     bound_params: Callable[[int], list]
+    as_written: bool = False  # the page plans the main query's joins as written
+
+
+def _explain(queryset: QuerySet, options: str, *, as_written: bool) -> object:
+    sql, params = queryset.query.sql_with_params()
+    with ExitStack() as stack:
+        if as_written:
+            stack.enter_context(joins_as_written())
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN ({options}) {sql}", params)
+            return cursor.fetchall()
 
 
 def url_exists(path: str) -> bool:
@@ -51,7 +64,7 @@ def page_specs(*, actor: Actor, case_ids: list) -> list[PageSpec]:
     page cycles through them so that no single row stays hot)."""
     from apps.cases.selectors import MyWorkFilters, case_list, case_list_filtered
     from apps.notifications.selectors import notification_list
-    from apps.referrals.selectors import inbox_queryset, referral_list
+    from apps.referrals.selectors import LIST_RELATED, inbox_queryset, referral_list
 
     agency_id, user_id = actor.agency_id, actor.user.pk
 
@@ -69,9 +82,9 @@ def page_specs(*, actor: Actor, case_ids: list) -> list[PageSpec]:
     def api_inbox_qs() -> QuerySet:  # the API pages every list on (created_at, id)
         return inbox_queryset(actor=actor, tab="new").order_by("-created_at", "-pk")[:PAGE_ROWS]
 
-    def outgoing_qs() -> QuerySet:
-        return referral_list(actor=actor).filter(from_agency_id=agency_id).order_by(
-            "-created_at", "-pk")[:PAGE_ROWS]
+    def outgoing_qs() -> QuerySet:  # as referrals.selectors.outgoing reads it
+        return referral_list(actor=actor).filter(from_agency_id=agency_id).select_related(
+            None).select_related(*LIST_RELATED).order_by("-created_at", "-pk")[:PAGE_ROWS]
 
     def my_work_filtered_qs() -> QuerySet:  # a filter that matches few of the agency's rows
         return case_list_filtered(actor=actor, filters=MyWorkFilters(
@@ -82,8 +95,13 @@ def page_specs(*, actor: Actor, case_ids: list) -> list[PageSpec]:
             "-submitted_at", "-pk")[:PAGE_ROWS]
 
     def outgoing_declined_qs() -> QuerySet:
-        return referral_list(actor=actor).filter(from_agency_id=agency_id, status="declined"
-                                                 ).order_by("-created_at", "-pk")[:PAGE_ROWS]
+        return referral_list(actor=actor).filter(
+            from_agency_id=agency_id, status="declined").select_related(None).select_related(
+            *LIST_RELATED).order_by("-created_at", "-pk")[:PAGE_ROWS]
+
+    def api_outgoing_qs() -> QuerySet:
+        return referral_list(actor=actor).filter(from_agency_id=agency_id).order_by(
+            "-created_at", "-pk")[:PAGE_ROWS]
 
     def notifications_qs() -> QuerySet:
         return notification_list(actor=actor)[:PAGE_ROWS]
@@ -135,9 +153,10 @@ ORDER BY n.created_at DESC, n.id DESC LIMIT 26"""
         PageSpec("inbox awaiting", lambda k: "/referrals/inbox/awaiting/", False, awaiting_qs,
                  awaiting_sql, lambda k: [agency_id]),
         PageSpec("outgoing referrals", lambda k: "/referrals/outgoing/", False, outgoing_qs,
-                 outgoing_sql, lambda k: [agency_id]),
+                 outgoing_sql, lambda k: [agency_id], as_written=True),
         PageSpec("outgoing declined", lambda k: "/referrals/outgoing/?status=declined", False,
-                 outgoing_declined_qs, outgoing_declined_sql, lambda k: [agency_id]),
+                 outgoing_declined_qs, outgoing_declined_sql, lambda k: [agency_id],
+                 as_written=True),
         PageSpec("notifications", lambda k: "/notifications/", False, notifications_qs,
                  notifications_sql, lambda k: [user_id, agency_id]),
         PageSpec("API cases", lambda k: "/api/v1/cases/", True, my_work_qs, my_work_sql,
@@ -146,7 +165,7 @@ ORDER BY n.created_at DESC, n.id DESC LIMIT 26"""
                  api_inbox_qs, inbox_sql.replace("submitted_at", "created_at"),
                  lambda k: [agency_id]),
         PageSpec("API outgoing referrals", lambda k: "/api/v1/referrals/?box=outgoing", True,
-                 outgoing_qs, outgoing_sql, lambda k: [agency_id]),
+                 api_outgoing_qs, outgoing_sql, lambda k: [agency_id]),
         PageSpec("API notifications", lambda k: "/api/v1/notifications/", True,
                  notifications_qs, notifications_sql, lambda k: [user_id, agency_id]),
     ]
@@ -216,12 +235,10 @@ WHERE r.id = %s"""
     return specs
 
 
-def plan_of(queryset: QuerySet) -> dict:
-    """The executed plan (EXPLAIN ANALYZE, JSON) of the queryset's SQL."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
-        raw = cursor.fetchone()[0]
+def plan_of(queryset: QuerySet, *, as_written: bool = False) -> dict:
+    """The executed plan (EXPLAIN ANALYZE, JSON) of the queryset's SQL, planned as the page
+    plans it (``as_written``: inside ``joins_as_written``)."""
+    raw = _explain(queryset, "ANALYZE, FORMAT JSON", as_written=as_written)[0][0]
     return (json.loads(raw) if isinstance(raw, str) else raw)[0]
 
 
@@ -239,11 +256,9 @@ def seq_scans(plan: dict, tables: frozenset[str] = LARGE_TABLES) -> list[str]:
     return found
 
 
-def plan_text(queryset: QuerySet) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+def plan_text(queryset: QuerySet, *, as_written: bool = False) -> str:
+    rows = _explain(queryset, "ANALYZE, BUFFERS", as_written=as_written)
+    return "\n".join(row[0] for row in rows)
 
 
 def report_specs(*, actor: Actor) -> list[PageSpec]:

@@ -525,7 +525,8 @@ def run(args) -> dict:
                 row["ratio_to_guardian"] = (row["server"]["p95_ms"]
                                             / max(row["guardian"]["p95_ms"], 1e-3))
             if args.explain:
-                plans.setdefault(label, {})[spec.name] = plan_text(spec.main_query())
+                plans.setdefault(label, {})[spec.name] = plan_text(
+                    spec.main_query(), as_written=spec.as_written)
             pages.append(row)
             _print_row(row)
         if label == "largest":  # a 200-note case, a colleague with 40,000 unread notices

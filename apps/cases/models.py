@@ -49,6 +49,8 @@ class Case(TimestampedModel):
         # rows reads few rows, and the permission check probes only those (issue 17).
         indexes = [
             models.Index(fields=["status", "-last_activity_at", "-id"], name="case_status_active"),
+            # Counting a set of cases by status from the index alone (the caseload counts).
+            models.Index(fields=["id"], include=["status"], name="case_id_status"),
             models.Index(fields=["status", "risk_level", "-last_activity_at", "-id"],
                          name="case_status_risk_active"),
         ]
@@ -148,9 +150,10 @@ class Involvement(TimestampedModel):
         indexes = [
             models.Index(fields=["agency", "case"], condition=Q(ended_at__isnull=True),
                          name="involvement_active_agency"),
-            # A worker's cases in one agency (the tray, the caseload counts, hand-over).
-            models.Index(fields=["key_worker", "agency"], condition=Q(ended_at__isnull=True),
-                         name="involvement_active_kw_agency"),
+            # A worker's cases in one agency (the tray, the caseload counts, hand-over); with
+            # the case, so the caseload counts read the index only.
+            models.Index(fields=["key_worker", "agency"], include=["case"],
+                         condition=Q(ended_at__isnull=True), name="involvement_active_kw_agency"),
             # The selectors' expiry probe and the sweep: few rows, only timed involvements.
             models.Index(fields=["agency", "case"],
                          condition=Q(ended_at__isnull=True, ends_at__isnull=False),

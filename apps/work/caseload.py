@@ -79,8 +79,10 @@ def _loads(agency_id: UUID, user_ids: list[int] | None) -> dict[int, Load]:
 
     involvements = Involvement.objects.filter(agency_id=agency_id, ended_at__isnull=True,
                                               key_worker__isnull=False)
+    # Counted by case (not by involvement id): both sides are then read from their indexes
+    # alone (involvement_active_kw_agency, case_id_status).
     for row in group(involvements, "key_worker_id").annotate(
-            kw=Count("pk"), open=Count("pk", filter=Q(case__status=CaseStatus.OPEN))):
+            kw=Count("case"), open=Count("case", filter=Q(case__status=CaseStatus.OPEN))):
         load = loads.setdefault(row["g"], Load())
         load.key_worker_cases, load.open_cases = row["kw"], row["open"]
     actions = Action.objects.filter(owner_agency_id=agency_id, status=ActionStatus.OPEN,

@@ -14,8 +14,13 @@ class Migration(migrations.Migration):
     operations = [
         AddIndexConcurrently(
             model_name="involvement",
-            index=models.Index(fields=["key_worker", "agency"], condition=Q(ended_at__isnull=True),
+            index=models.Index(fields=["key_worker", "agency"], include=["case"],
+                               condition=Q(ended_at__isnull=True),
                                name="involvement_active_kw_agency"),
         ),
         RemoveIndexConcurrently(model_name="involvement", name="involvement_active_key_worker"),
+        AddIndexConcurrently(
+            model_name="case",
+            index=models.Index(fields=["id"], include=["status"], name="case_id_status"),
+        ),
     ]
