@@ -72,6 +72,9 @@ class Action(TimestampedModel):
             # without reading every open action of the agency (issue 13).
             models.Index(fields=["owner_user", "due_date", "id"], condition=Q(status="open"),
                          name="action_open_owner_due"),
+            # The manager's escalations: the agency's overdue actions, longest overdue first.
+            models.Index(fields=["owner_agency", "due_date", "id"], condition=Q(status="open"),
+                         name="action_open_agency_due"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status="open") | ~Q(completion_note=""),
