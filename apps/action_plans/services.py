@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.action_plans.models import Action, ActionPlan, ActionStatus, PlanSource, Priority
 from apps.agencies.actor import Actor, actor_require_writer
 from apps.agencies.models import Agency, Membership
-from apps.agencies.selectors import member_ids
+from apps.agencies.selectors import is_active_member, member_ids
 from apps.audit.services import access_record
 from apps.cases import policy
 from apps.cases.models import Case
@@ -129,8 +129,7 @@ def action_assign(*, actor: Actor, action: Action, user) -> Action:
         policy.require_assign_work(actor=actor, agency_id=action.owner_agency_id)
         if action.status != ActionStatus.OPEN:
             raise TransitionNotAllowed("Only an open action can be reassigned.")
-        if not Membership.objects.active().filter(user=user,
-                                                  agency_id=action.owner_agency_id).exists():
+        if not is_active_member(user_id=user.pk, agency_id=action.owner_agency_id):
             raise ServiceError(f"{user.get_username()} is not a member of the owner agency.",
                                field="user")
         was = action.owner_user_id

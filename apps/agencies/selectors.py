@@ -81,6 +81,12 @@ def member_users(*, agency_id: UUID) -> QuerySet:
         agency_id=agency_id).values("user_id")).order_by("last_name", "username")
 
 
+def is_active_member(*, user_id: int, agency_id: UUID) -> bool:
+    """Whether the user holds an active membership of the agency: who may be given its work
+    (key worker, action owner, assignee, hand-over)."""
+    return Membership.objects.active().filter(user_id=user_id, agency_id=agency_id).exists()
+
+
 def member_choices(*, agency_id: UUID) -> list[tuple[int, str]]:
     """``member_users`` as (user id, name) pairs for a long list of choices: one query that
     reads four columns, no model built per member."""

@@ -58,8 +58,9 @@ def access_record(*, actor: Actor | None, object_type: str, object_id: UUID, act
 
 def access_record_many(*, actor: Actor, object_type: str, action: str,
                        objects: list[tuple[UUID, UUID | None]], basis: str = "") -> None:
-    """Record one read of each ``(object_id, case_id)`` in one INSERT (a meeting pack reads
-    every listed case), with the same ``basis`` for all."""
+    """Record one access of each ``(object_id, case_id)`` in one INSERT, with the same
+    ``action`` and ``basis`` for all (a meeting pack reads every listed case; a hand-over
+    moves a worker's cases, actions and referrals). Nothing is written for no objects."""
     AccessEvent.objects.bulk_create(
         AccessEvent(user_id=actor.user.pk, agency_id=actor.agency_id, object_type=object_type,
                     object_id=object_id, case_id=case_id, action=action, basis=basis[:200],

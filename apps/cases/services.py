@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.agencies.actor import Actor, actor_require_writer
 from apps.agencies.models import Agency, Membership
+from apps.agencies.selectors import is_active_member
 from apps.audit.services import access_record
 from apps.cases import policy
 from apps.cases import sections as scope_policy
@@ -227,8 +228,8 @@ def involvement_add(*, actor: Actor, case: Case, agency: Agency, basis: str,
             raise ServiceError(f"{agency} is not active.", field="agency")
         if case.involvements.active().filter(agency=agency).exists():
             raise ServiceError(f"{agency} is already involved in this case.", field="agency")
-        if key_worker is not None and not Membership.objects.active().filter(
-                user=key_worker, agency=agency).exists():
+        if key_worker is not None and not is_active_member(user_id=key_worker.pk,
+                                                           agency_id=agency.pk):
             raise ServiceError("The key worker must be a member of that agency.",
                                field="key_worker")
         recorded = sharing_basis_create(actor=actor, **sharing_basis) if sharing_basis else None
@@ -286,8 +287,8 @@ def involvement_set_key_worker(*, actor: Actor, involvement: Involvement, user) 
         policy.require_set_key_worker(actor=actor, involvement=involvement)
         if involvement.ended_at is not None:
             raise TransitionNotAllowed("This involvement has ended.")
-        if user is not None and not Membership.objects.active().filter(
-                user=user, agency_id=involvement.agency_id).exists():
+        if user is not None and not is_active_member(user_id=user.pk,
+                                                     agency_id=involvement.agency_id):
             raise ServiceError("The key worker must be a member of your agency.",
                                field="key_worker")
         if user is not None:
@@ -303,8 +304,7 @@ def involvement_set_key_worker(*, actor: Actor, involvement: Involvement, user) 
 def key_worker_check(*, involvement: Involvement, user) -> None:
     """Refuse a key worker who is not an active member of the involvement's agency, or a case
     that agency may no longer see (assignment never gives access: issue 13)."""
-    if not Membership.objects.active().filter(user=user,
-                                              agency_id=involvement.agency_id).exists():
+    if not is_active_member(user_id=user.pk, agency_id=involvement.agency_id):
         raise ServiceError(f"{user.get_username()} is not a member of {involvement.agency}.",
                            field="user")
     if not policy.involvement_is_live(involvement=involvement, now=timezone.now()):

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.agencies.actor import Actor, actor_require_writer
-from apps.agencies.models import Agency, Membership, Service
+from apps.agencies.models import Agency, Service
+from apps.agencies.selectors import is_active_member
 from apps.agencies.team_selectors import service_recipient_ids
 from apps.audit.services import access_record
 from apps.cases import policy
@@ -288,8 +289,8 @@ def referral_accept(*, actor: Actor, referral: Referral, key_worker=None) -> Ref
     accepting person becomes the agency's key worker on the case unless ``key_worker`` (an
     active member of the receiving agency) is chosen in the same step."""
     actor_require_writer(actor=actor)
-    if key_worker is not None and not Membership.objects.active().filter(
-            user=key_worker, agency_id=actor.agency_id).exists():
+    if key_worker is not None and not is_active_member(user_id=key_worker.pk,
+                                                       agency_id=actor.agency_id):
         raise ServiceError("Choose a key worker from your agency.", field="key_worker")
     with transaction.atomic():
         referral = _lock(actor=actor, referral=referral, action="accept")
@@ -443,8 +444,7 @@ def referral_assign(*, actor: Actor, referral: Referral, user) -> Referral:
                                    "it up.")
         else:
             policy.require_assign_work(actor=actor, agency_id=referral.to_agency_id)
-        if not Membership.objects.active().filter(user=user,
-                                                  agency_id=referral.to_agency_id).exists():
+        if not is_active_member(user_id=user.pk, agency_id=referral.to_agency_id):
             raise ServiceError(f"{user.get_username()} is not a member of "
                                f"{referral.to_agency}.", field="user")
         if referral.status == S.ACCEPTED:

@@ -15,12 +15,15 @@ import datetime
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from apps.action_plans.models import Action, ActionStatus
+from apps.action_plans.selectors import action_list
 from apps.agencies.actor import Actor
 from apps.agencies.models import Membership, Role, Team
+from apps.cases import policy
 from apps.cases.models import CaseStatus, Involvement
 from apps.core.db import joins_as_written
 from apps.marac.models import MeetingStatus, Research
@@ -239,11 +242,23 @@ def member_of_agency(*, actor: Actor | None, membership_id: object) -> Membershi
         return None
 
 
+def escalated_action(*, actor: Actor | None, action_id: object) -> Action | None:
+    """An action the acting agency owns and may see, for those who may assign its work (the
+    escalations' reassign); None for anyone else, so the page answers 404."""
+    if actor is None or not policy.may_assign_work(actor=actor, agency_id=actor.agency_id):
+        return None
+    try:
+        return action_list(actor=actor).filter(owner_agency_id=actor.agency_id,
+                                               pk=action_id).first()
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
 def escalated_research(*, actor: Actor | None, research_id: object) -> Research | None:
-    """The acting agency's research (with its case), for its managers: research is owned by
-    the agency, and in the tray by the agency's key worker on the case, so reassigning it
-    means choosing that key worker."""
-    if not may_see_caseload(actor=actor):
+    """The acting agency's research (with its case), for those who may assign its work:
+    research is owned by the agency, and in the tray by the agency's key worker on the case,
+    so reassigning it means choosing that key worker."""
+    if actor is None or not policy.may_assign_work(actor=actor, agency_id=actor.agency_id):
         return None
     try:
         return (Research.objects.filter(agency_id=actor.agency_id, pk=research_id)

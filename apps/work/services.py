@@ -21,12 +21,12 @@ from django.utils import timezone
 from apps.action_plans.models import Action, ActionStatus
 from apps.agencies.actor import Actor, actor_require_writer
 from apps.agencies.models import Membership, Team
+from apps.agencies.selectors import is_active_member
 from apps.agencies.team_selectors import team_member_ids
-from apps.audit.services import access_record
+from apps.audit.services import access_record, access_record_many
 from apps.cases import policy
 from apps.cases.models import Involvement
 from apps.cases.permissions import case_permissions_sync
-from apps.cases.services import key_worker_check
 from apps.core.exceptions import NotPermitted, ServiceError
 from apps.notifications.services import notify
 from apps.referrals.models import OPEN_STATUSES, Referral
@@ -71,8 +71,7 @@ def work_hand_over(*, actor: Actor, from_membership: Membership, to_user=None,
                      ids=(involvement_ids, action_ids, referral_ids))
     if to_user.pk == from_membership.user_id:
         raise ServiceError("Choose someone else to take the work.", field="to_user")
-    if not Membership.objects.active().filter(user=to_user,
-                                              agency_id=actor.agency_id).exists():
+    if not is_active_member(user_id=to_user.pk, agency_id=actor.agency_id):
         raise ServiceError(f"{to_user.get_username()} is not a member of your agency.",
                            field="to_user")
     return _move(actor=actor, from_membership=from_membership, target=_PersonTarget(to_user),
@@ -80,17 +79,11 @@ def work_hand_over(*, actor: Actor, from_membership: Membership, to_user=None,
 
 
 class _PersonTarget:
-    """A colleague: becomes key worker, owner and assignee."""
+    """A colleague (already checked to be an active member of the agency): becomes key
+    worker, owner and assignee."""
 
     def __init__(self, user) -> None:
         self.user, self.label = user, str(user.pk)
-
-    def refuse_case(self, involvement: Involvement) -> str | None:
-        try:
-            key_worker_check(involvement=involvement, user=self.user)
-        except ServiceError as refusal:
-            return refusal.message
-        return None
 
     def refuse_referral(self, referral: Referral) -> str | None:
         return None
@@ -108,13 +101,7 @@ class _TeamTarget:
     user = None
 
     def __init__(self, team: Team) -> None:
-        self.team, self.label, self.now = team, f"team {team.pk}", timezone.now()
-
-    def refuse_case(self, involvement: Involvement) -> str | None:
-        if policy.involvement_is_live(involvement=involvement, now=self.now):
-            return None
-        return (f"{involvement.agency} can no longer see case {involvement.case.reference}, "
-                "so it cannot be handed over.")
+        self.team, self.label = team, f"team {team.pk}"
 
     def refuse_referral(self, referral: Referral) -> str | None:
         if referral.to_service is None or referral.to_service.handling_team_id != self.team.pk:
@@ -130,56 +117,57 @@ class _TeamTarget:
 
 def _move(*, actor: Actor, from_membership: Membership, target: _PersonTarget | _TeamTarget,
           ids: tuple[Iterable | None, Iterable | None, Iterable | None]) -> HandoverResult:
+    """Lock the chosen work, refuse what may not move, then move each kind in one UPDATE and
+    audit it in one INSERT (a fixed number of queries, however much a leaver held)."""
     involvement_ids, action_ids, referral_ids = ids
     result = HandoverResult()
     from_user_id, agency_id = from_membership.user_id, from_membership.agency_id
+    now = timezone.now()
     with transaction.atomic():
-        involvements = _chosen(Involvement.objects.select_for_update(of=("self",))
-                               .select_related("case", "agency")
-                               .filter(agency_id=agency_id, key_worker_id=from_user_id,
-                                       ended_at__isnull=True), involvement_ids)
+        involvements = []
+        for involvement in _chosen(Involvement.objects.select_for_update(of=("self",))
+                                   .select_related("case", "agency")
+                                   .filter(agency_id=agency_id, key_worker_id=from_user_id,
+                                           ended_at__isnull=True), involvement_ids):
+            if policy.involvement_is_live(involvement=involvement, now=now):
+                involvements.append(involvement)
+            else:  # assignment never gives access (issue 13)
+                result.refused.append(f"{involvement.agency} can no longer see case "
+                                      f"{involvement.case.reference}, so it cannot be "
+                                      "handed over.")
+        Involvement.objects.filter(pk__in=[i.pk for i in involvements]).update(
+            key_worker=target.user, updated_at=now)
         for involvement in involvements:
-            refusal = target.refuse_case(involvement)
-            if refusal:
-                result.refused.append(refusal)
-                continue
-            involvement.key_worker = target.user
-            involvement.save(update_fields=["key_worker", "updated_at"])
-            if involvement.case.restricted:
+            if involvement.case.restricted:  # the key worker's own grant on a restricted case
                 case_permissions_sync(case=involvement.case)
-            access_record(actor=actor, object_type="involvement", object_id=involvement.pk,
-                          case_id=involvement.case_id, action="hand_over",
-                          basis=f"key worker: {from_user_id} to {target.label}")
-            result.cases += 1
-        actions = _chosen(Action.objects.select_for_update(of=("self",)).select_related("plan")
-                          .filter(owner_agency_id=agency_id, owner_user_id=from_user_id,
-                                  status=ActionStatus.OPEN), action_ids)
-        for action in actions:
-            action.owner_user = target.user
-            action.save(update_fields=["owner_user", "updated_at"])
-            access_record(actor=actor, object_type="action", object_id=action.pk,
-                          case_id=action.plan.case_id, action="hand_over",
-                          basis=f"owner: {from_user_id} to {target.label}")
-            result.actions += 1
-        referrals = _chosen(Referral.objects.select_for_update(of=("self",))
-                            .select_related("case", "to_service")
-                            .filter(to_agency_id=agency_id, assigned_to_id=from_user_id,
-                                    status__in=OPEN_STATUSES), referral_ids)
-        for referral in referrals:
+        actions = list(_chosen(Action.objects.select_for_update(of=("self",))
+                               .select_related("plan")
+                               .filter(owner_agency_id=agency_id, owner_user_id=from_user_id,
+                                       status=ActionStatus.OPEN), action_ids))
+        Action.objects.filter(pk__in=[a.pk for a in actions]).update(
+            owner_user=target.user, updated_at=now)
+        referrals = []
+        for referral in _chosen(Referral.objects.select_for_update(of=("self",))
+                                .select_related("case", "to_service")
+                                .filter(to_agency_id=agency_id, assigned_to_id=from_user_id,
+                                        status__in=OPEN_STATUSES), referral_ids):
             refusal = target.refuse_referral(referral)
             if refusal:
                 result.refused.append(refusal)
-                continue
-            referral.assigned_to = target.user
-            fields = ["assigned_to", "updated_at"]
-            if target.user is None:  # back to the team's queue: unallocated again
-                referral.assigned_at = None
-                fields.append("assigned_at")
-            referral.save(update_fields=fields)
-            access_record(actor=actor, object_type="referral", object_id=referral.pk,
-                          case_id=referral.case_id, action="hand_over",
-                          basis=f"assigned: {from_user_id} to {target.label}")
-            result.referrals += 1
+            else:
+                referrals.append(referral)
+        back_to_queue = {"assigned_at": None} if target.user is None else {}
+        Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(
+            assigned_to=target.user, updated_at=now, **back_to_queue)
+        result.cases, result.actions, result.referrals = (
+            len(involvements), len(actions), len(referrals))
+        for object_type, basis, objects in (
+                ("involvement", "key worker", [(i.pk, i.case_id) for i in involvements]),
+                ("action", "owner", [(a.pk, a.plan.case_id) for a in actions]),
+                ("referral", "assigned", [(r.pk, r.case_id) for r in referrals])):
+            access_record_many(actor=actor, object_type=object_type, action="hand_over",
+                               objects=objects,
+                               basis=f"{basis}: {from_user_id} to {target.label}")
         access_record(actor=actor, object_type="membership", object_id=from_membership.pk,
                       action="hand_over",
                       basis=f"to {target.label}: {result.cases} cases, {result.actions} "

@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.action_plans.selectors import action_get
 from apps.action_plans.services import action_assign
 from apps.agencies.decorators import actor_required
 from apps.agencies.selectors import member_choices, member_users
@@ -20,6 +19,7 @@ from apps.core.forms import add_service_error
 from apps.core.pagination import InvalidCursor, keyset_page
 from apps.work.caseload import (
     ESCALATION_LIMIT,
+    escalated_action,
     escalated_research,
     escalations,
     may_see_caseload,
@@ -87,9 +87,9 @@ def caseload_teams(request: HttpRequest) -> HttpResponse:
 @require_POST
 def action_reassign(request: HttpRequest, action_id: str) -> HttpResponse:
     """One-click reassign of an overdue action from the escalations list."""
-    action = action_get(actor=request.actor, action_id=action_id)
-    policy.require_assign_work(actor=request.actor, agency_id=action.owner_agency_id,
-                               hide=True)
+    action = escalated_action(actor=request.actor, action_id=action_id)
+    if action is None:
+        raise Http404("No such action")
     form = ReassignForm(request.POST, members=_members(request))
     if form.is_valid():
         try:
@@ -111,7 +111,6 @@ def research_reassign(request: HttpRequest, research_id: str) -> HttpResponse:
     research = escalated_research(actor=request.actor, research_id=research_id)
     if research is None:
         raise Http404("No such research")
-    policy.require_assign_work(actor=request.actor, agency_id=research.agency_id, hide=True)
     form = ReassignForm(request.POST, members=_members(request))
     if form.is_valid():
         try:

@@ -226,3 +226,24 @@ def test_caseload_by_team_page_adds_up_each_team(world, shared_case):
     assert client_for(world.partner_practitioner).get(url).status_code == 404
     for manager in (world.lead_manager, world.outsider_manager):  # their own agency's teams
         assert "IDVA team" not in client_for(manager).get(url).content.decode()
+
+
+def test_hand_over_runs_the_same_queries_however_much_is_moved(world, shared_case):
+    """One UPDATE and one audit INSERT per kind of work, not a save per row."""
+    leaver = world.partner_practitioner
+    manager = actor_of(world.partner_manager)
+
+    def hand_over_counted(to) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            result = work_hand_over(actor=manager, from_membership=leaver, to_user=to.user)
+        assert result.refused == []
+        return len(ctx.captured_queries)
+
+    action_for(world, shared_case, days=3)
+    few = hand_over_counted(make_member(agency=world.partner))
+    Action.objects.update(owner_user=leaver.user)
+    for days in (4, 5, 6, 7):
+        action_for(world, shared_case, days=days)
+    assert Action.objects.filter(owner_user=leaver.user).count() == 5
+    assert hand_over_counted(make_member(agency=world.partner)) == few
+    assert AccessEvent.objects.filter(action="hand_over", object_type="action").count() == 1 + 5
